@@ -1,0 +1,590 @@
+//! The `.canon.yaml` configuration: discovery, the typed rule model, and validation.
+//!
+//! Every problem found here becomes a [`ConfigError`] naming the file, the line and
+//! column, and what was expected; the caller turns it into exit status 2.
+
+use crate::yaml;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Names of the config files looked for, in order, in each directory.
+pub const CONFIG_NAMES: [&str; 2] = [".canon.yaml", "canon.yaml"];
+
+/// Largest compiled size allowed for a pattern rule's regex.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// A config problem at a place in a file.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Where a pattern rule's regex is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The contents of string literals.
+    String,
+    /// Source text outside strings and comments.
+    Code,
+    /// The whole physical line.
+    Line,
+}
+
+#[derive(Debug)]
+pub enum RuleKind {
+    Import {
+        canonical: String,
+        deprecated: Vec<String>,
+    },
+    Call {
+        target: String,
+        replace_with: Option<String>,
+        requires_import: Option<String>,
+    },
+    Define {
+        name: String,
+        canonical_file: String,
+    },
+    Pattern {
+        regex: Regex,
+        scope: Scope,
+    },
+}
+
+impl RuleKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            RuleKind::Import { .. } => "import",
+            RuleKind::Call { .. } => "call",
+            RuleKind::Define { .. } => "define",
+            RuleKind::Pattern { .. } => "pattern",
+        }
+    }
+
+    /// The diagnostic code of the rule kind.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleKind::Import { .. } => "CAN001",
+            RuleKind::Call { .. } => "CAN002",
+            RuleKind::Define { .. } => "CAN003",
+            RuleKind::Pattern { .. } => "CAN004",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub kind: RuleKind,
+    /// `None` when the rule is `severity: off`.
+    pub severity: Option<Severity>,
+    pub message: Option<String>,
+    allow_in: Option<Gitignore>,
+    pub allow_in_globs: Vec<String>,
+}
+
+impl Rule {
+    /// True when `rel_path` (relative to the config directory) is exempt from the rule.
+    pub fn allowed_in(&self, rel_path: &str) -> bool {
+        match &self.allow_in {
+            Some(matcher) => matcher
+                .matched_path_or_any_parents(rel_path, false)
+                .is_ignore(),
+            None => false,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Config {
+    /// The config file itself.
+    pub path: PathBuf,
+    /// The directory config paths and globs are relative to.
+    pub dir: PathBuf,
+    /// Module roots relative to `dir`, normalised without `./` or trailing `/` ("" is the dir itself).
+    pub src: Vec<String>,
+    exclude: Gitignore,
+    pub rules: Vec<Rule>,
+}
+
+impl Config {
+    /// True when `rel_path` (relative to the config directory) is excluded.
+    pub fn excluded(&self, rel_path: &str) -> bool {
+        self.exclude
+            .matched_path_or_any_parents(rel_path, false)
+            .is_ignore()
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.id == id)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(value) => vec![value],
+            OneOrMany::Many(values) => values,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    version: Option<u32>,
+    src: Option<OneOrMany>,
+    exclude: Option<OneOrMany>,
+    rules: Option<Vec<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRule {
+    id: String,
+    kind: String,
+    severity: Option<String>,
+    message: Option<String>,
+    allow_in: Option<OneOrMany>,
+    canonical: Option<String>,
+    deprecated: Option<OneOrMany>,
+    target: Option<String>,
+    replace_with: Option<String>,
+    requires_import: Option<String>,
+    name: Option<String>,
+    canonical_file: Option<String>,
+    regex: Option<String>,
+    scope: Option<String>,
+}
+
+impl RawRule {
+    /// The kind-specific keys that are present, by their YAML names.
+    fn present_kind_keys(&self) -> Vec<&'static str> {
+        let mut keys = Vec::new();
+        let flags = [
+            ("canonical", self.canonical.is_some()),
+            ("deprecated", self.deprecated.is_some()),
+            ("target", self.target.is_some()),
+            ("replace-with", self.replace_with.is_some()),
+            ("requires-import", self.requires_import.is_some()),
+            ("name", self.name.is_some()),
+            ("canonical-file", self.canonical_file.is_some()),
+            ("regex", self.regex.is_some()),
+            ("scope", self.scope.is_some()),
+        ];
+        for (key, present) in flags {
+            if present {
+                keys.push(key);
+            }
+        }
+        keys
+    }
+}
+
+/// Finds the config: `explicit` if given, else the nearest config file from `start`
+/// upward, stopping at `stop` (the repository root) when there is one.
+pub fn discover(explicit: Option<&Path>, start: &Path, stop: Option<&Path>) -> Result<PathBuf, String> {
+    if let Some(path) = explicit {
+        if path.is_file() {
+            return Ok(path.to_path_buf());
+        }
+        return Err(format!("{}: config file not found", path.display()));
+    }
+    let mut dir = Some(start);
+    while let Some(current) = dir {
+        for name in CONFIG_NAMES {
+            let candidate = current.join(name);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+        if stop.is_some_and(|stop| current == stop) {
+            break;
+        }
+        dir = current.parent();
+    }
+    Err(format!(
+        "no .canon.yaml found in {} or its parents; run `canon init` to create one",
+        start.display()
+    ))
+}
+
+/// Reads and validates the config file at `path`.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let at = |line: usize, column: usize, message: String| ConfigError {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    };
+    let bytes = std::fs::read(path).map_err(|error| at(1, 1, format!("cannot read: {error}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| at(1, 1, "not valid UTF-8".to_string()))?;
+    parse(&text, path)
+}
+
+/// Validates config `text` as if read from `path`.
+pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let at = |(line, column): (usize, usize), message: String| ConfigError {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    };
+    if text.trim().is_empty() {
+        return Err(at((1, 1), "empty config: expected `version: 1` and `rules:`".into()));
+    }
+    let raw: RawConfig = yaml::from_str(text).map_err(|error| {
+        at((error.line, error.column), format!("invalid config: {}", error.message))
+    })?;
+    if let Some(version) = raw.version {
+        if version != 1 {
+            return Err(at(
+                yaml::locate_top_key(text, "version"),
+                format!("unsupported version {version}: expected 1"),
+            ));
+        }
+    }
+    let dir = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let src = raw
+        .src
+        .map(OneOrMany::into_vec)
+        .unwrap_or_else(|| vec![".".to_string()])
+        .iter()
+        .map(|root| normalize_rel_dir(root))
+        .collect();
+    let exclude_globs = raw.exclude.map(OneOrMany::into_vec).unwrap_or_default();
+    let exclude = build_globs(&dir, &exclude_globs)
+        .map_err(|message| at(yaml::locate_top_key(text, "exclude"), message))?;
+    let mut rules = Vec::new();
+    let mut seen = HashSet::new();
+    for (index, raw_rule) in raw.rules.unwrap_or_default().into_iter().enumerate() {
+        let rule = build_rule(raw_rule, index, text, &dir).map_err(|(pos, message)| at(pos, message))?;
+        if !seen.insert(rule.id.clone()) {
+            return Err(at(
+                yaml::locate_rule_key(text, index, "id"),
+                format!("duplicate rule id `{}`: rule ids must be unique", rule.id),
+            ));
+        }
+        rules.push(rule);
+    }
+    Ok(Config {
+        path: path.to_path_buf(),
+        dir,
+        src,
+        exclude,
+        rules,
+    })
+}
+
+type Located = ((usize, usize), String);
+
+fn build_rule(raw: RawRule, index: usize, text: &str, dir: &Path) -> Result<Rule, Located> {
+    let key = |name: &str| yaml::locate_rule_key(text, index, name);
+    let value = |name: &str, value: &str| yaml::locate_rule_value(text, index, name, value);
+    if !is_kebab_case(&raw.id) {
+        return Err((
+            key("id"),
+            format!("invalid rule id `{}`: expected kebab-case (lowercase letters, digits and '-')", raw.id),
+        ));
+    }
+    let severity = match raw.severity.as_deref() {
+        None | Some("error") => Some(Severity::Error),
+        Some("warning") => Some(Severity::Warning),
+        Some("off") => None,
+        Some(other) => {
+            return Err((
+                key("severity"),
+                format!("invalid severity `{other}`: expected error, warning or off"),
+            ))
+        }
+    };
+    let allowed_keys: &[&str] = match raw.kind.as_str() {
+        "import" => &["canonical", "deprecated"],
+        "call" => &["target", "replace-with", "requires-import"],
+        "define" => &["name", "canonical-file"],
+        "pattern" => &["regex", "scope"],
+        other => {
+            return Err((
+                key("kind"),
+                format!("unknown rule kind `{other}`: expected import, call, define or pattern"),
+            ))
+        }
+    };
+    for present in raw.present_kind_keys() {
+        if !allowed_keys.contains(&present) {
+            return Err((
+                key(present),
+                format!(
+                    "key `{present}` does not apply to a `{}` rule: expected one of {}",
+                    raw.kind,
+                    allowed_keys.join(", ")
+                ),
+            ));
+        }
+    }
+    let require = |field: &Option<String>, name: &str| -> Result<String, Located> {
+        field
+            .clone()
+            .ok_or_else(|| (key("kind"), format!("a `{}` rule needs `{name}`", raw.kind)))
+    };
+    let dotted = |field: String, name: &str| -> Result<String, Located> {
+        if is_dotted_name(&field) {
+            Ok(field)
+        } else {
+            Err((
+                value(name, &field),
+                format!("invalid dotted name `{field}` in `{name}`: expected identifiers joined by '.'"),
+            ))
+        }
+    };
+    let kind = match raw.kind.as_str() {
+        "import" => {
+            let canonical = dotted(require(&raw.canonical, "canonical")?, "canonical")?;
+            let deprecated = raw
+                .deprecated
+                .map(OneOrMany::into_vec)
+                .filter(|list| !list.is_empty())
+                .ok_or_else(|| (key("kind"), "an `import` rule needs a non-empty `deprecated` list".to_string()))?;
+            let mut checked = Vec::new();
+            for name in deprecated {
+                let name = dotted(name, "deprecated")?;
+                if name == canonical {
+                    return Err((
+                        value("deprecated", &name),
+                        format!("`{name}` is both canonical and deprecated"),
+                    ));
+                }
+                checked.push(name);
+            }
+            RuleKind::Import {
+                canonical,
+                deprecated: checked,
+            }
+        }
+        "call" => {
+            let target = dotted(require(&raw.target, "target")?, "target")?;
+            if let Some(template) = &raw.replace_with {
+                check_template(template).map_err(|message| (key("replace-with"), message))?;
+            }
+            let requires_import = match raw.requires_import.clone() {
+                Some(name) => Some(dotted(name, "requires-import")?),
+                None => None,
+            };
+            RuleKind::Call {
+                target,
+                replace_with: raw.replace_with.clone(),
+                requires_import,
+            }
+        }
+        "define" => {
+            let name = require(&raw.name, "name")?;
+            if !is_identifier(&name) {
+                return Err((
+                    value("name", &name),
+                    format!("invalid name `{name}`: expected a Python identifier"),
+                ));
+            }
+            let canonical_file = normalize_rel_dir(&require(&raw.canonical_file, "canonical-file")?);
+            RuleKind::Define { name, canonical_file }
+        }
+        _ => {
+            let pattern = require(&raw.regex, "regex")?;
+            let regex = regex::RegexBuilder::new(&pattern)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .build()
+                .map_err(|error| {
+                    let detail = error.to_string().replace('\n', " ");
+                    (key("regex"), format!("invalid regex: {}", squeeze(&detail)))
+                })?;
+            let scope = match raw.scope.as_deref() {
+                None | Some("line") => Scope::Line,
+                Some("string") => Scope::String,
+                Some("code") => Scope::Code,
+                Some(other) => {
+                    return Err((
+                        key("scope"),
+                        format!("invalid scope `{other}`: expected string, code or line"),
+                    ))
+                }
+            };
+            RuleKind::Pattern { regex, scope }
+        }
+    };
+    let allow_in_globs = raw.allow_in.map(OneOrMany::into_vec).unwrap_or_default();
+    let allow_in = if allow_in_globs.is_empty() {
+        None
+    } else {
+        Some(build_globs(dir, &allow_in_globs).map_err(|message| (key("allow-in"), message))?)
+    };
+    Ok(Rule {
+        id: raw.id,
+        kind,
+        severity,
+        message: raw.message,
+        allow_in,
+        allow_in_globs,
+    })
+}
+
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn check_template(template: &str) -> Result<(), String> {
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err(format!("unclosed `{{` in replace-with template `{template}`"));
+        };
+        let placeholder = &after[..close];
+        if placeholder != "callee" && placeholder != "args" {
+            return Err(format!(
+                "unknown placeholder `{{{placeholder}}}` in replace-with: expected {{callee}} or {{args}}"
+            ));
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(())
+}
+
+fn build_globs(dir: &Path, globs: &[String]) -> Result<Gitignore, String> {
+    let mut builder = GitignoreBuilder::new(dir);
+    for glob in globs {
+        builder
+            .add_line(None, glob)
+            .map_err(|error| format!("invalid glob `{glob}`: {error}"))?;
+    }
+    builder.build().map_err(|error| format!("invalid glob: {error}"))
+}
+
+/// "./a/b/" -> "a/b"; "." -> "".
+pub fn normalize_rel_dir(path: &str) -> String {
+    let mut parts = Vec::new();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) if first == '_' || first.is_alphabetic() => {}
+        _ => return false,
+    }
+    chars.all(|c| c == '_' || c.is_alphanumeric())
+}
+
+pub fn is_dotted_name(name: &str) -> bool {
+    !name.is_empty() && name.split('.').all(is_identifier)
+}
+
+fn is_kebab_case(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<Config, ConfigError> {
+        parse(text, Path::new("/repo/.canon.yaml"))
+    }
+
+    #[test]
+    fn parses_every_kind() {
+        let config = parse_text(
+            "version: 1\nrules:\n  - id: a\n    kind: import\n    canonical: x.New\n    deprecated: [x.Old]\n  - id: b\n    kind: call\n    target: x.get\n    replace-with: \"F.make({args})\"\n  - id: c\n    kind: define\n    name: C\n    canonical-file: ./x/c.py\n  - id: d\n    kind: pattern\n    regex: 'localhost'\n    scope: string\n    severity: warning\n",
+        )
+        .unwrap();
+        assert_eq!(config.rules.len(), 4);
+        assert_eq!(config.rules[3].severity, Some(Severity::Warning));
+        assert!(matches!(&config.rules[2].kind, RuleKind::Define { canonical_file, .. } if canonical_file == "x/c.py"));
+    }
+
+    #[test]
+    fn errors_point_at_the_line() {
+        let cases = [
+            ("rules:\n  - id: a\n    kind: import\n    canonical: x.New\n    deprecated: [x..Old]\n", 5, "invalid dotted name"),
+            ("rules:\n  - id: a\n    kind: pattern\n    regex: '(unclosed'\n", 4, "invalid regex"),
+            ("rules:\n  - id: a\n    kind: pattern\n    regex: 'x'\n  - id: a\n    kind: pattern\n    regex: 'y'\n", 5, "duplicate rule id"),
+            ("rules:\n  - id: a\n    kind: bogus\n", 3, "unknown rule kind"),
+            ("rules:\n  - id: a\n    kind: import\n    canonical: x.New\n    deprecated: [x.Old]\n    colour: red\n", 6, "unknown field"),
+            ("rules:\n  - id: a\n    kind: import\n    canonical: x.New\n    deprecated: [x.Old]\n    regex: y\n", 6, "does not apply"),
+            ("rules:\n  - id: Bad_Id\n    kind: import\n", 2, "kebab-case"),
+            ("rules:\n  - id: a\n    kind: call\n    target: x.y\n    replace-with: '{func}()'\n", 5, "placeholder"),
+        ];
+        for (text, line, needle) in cases {
+            let error = parse_text(text).unwrap_err();
+            assert_eq!(error.line, line, "{text}: {error}");
+            assert!(error.message.contains(needle), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn globs_are_relative_to_the_config() {
+        let config = parse_text(
+            "exclude: ['**/migrations/**']\nrules:\n  - id: a\n    kind: import\n    canonical: x.New\n    deprecated: x.Old\n    allow-in: ['x/new.py']\n",
+        )
+        .unwrap();
+        assert!(config.excluded("app/migrations/0001.py"));
+        assert!(!config.excluded("app/models.py"));
+        assert!(config.rules[0].allowed_in("x/new.py"));
+        assert!(!config.rules[0].allowed_in("y/new.py"));
+    }
+}

@@ -1,0 +1,5 @@
+mod config;
+mod python;
+mod source;
+mod yaml;
+fn main() {}

@@ -1,0 +1,876 @@
+//! The Python model of one file: what it imports, which dotted names its code and
+//! strings refer to, which calls it makes and which classes and functions it defines
+//! at module level, each with byte ranges into the source text.
+//!
+//! Parsing uses rustpython-parser. A file it rejects is still modelled: the offending
+//! lines are blanked out (offsets kept) and the file re-parsed, and import statements
+//! on blanked lines, or in a file that cannot be recovered that way, are parsed one
+//! logical line at a time.
+
+use crate::source::{self, SourceText};
+use rustpython_parser::ast::{self, Ranged, Visitor};
+use rustpython_parser::text_size::TextSize;
+use rustpython_parser::Mode;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// How many times a failing file is blanked and re-parsed before falling back to
+/// lexical import recovery.
+const MAX_REPARSES: usize = 24;
+
+/// Where a file sits among modules, for resolving relative imports.
+#[derive(Debug, Clone, Default)]
+pub struct ModulePath {
+    /// Dotted module name, e.g. `pkg.ws.consumer` (`pkg.ws` for `pkg/ws/__init__.py`).
+    pub name: Option<String>,
+    pub is_package: bool,
+}
+
+impl ModulePath {
+    /// The module a relative import of `level` dots starts from.
+    fn relative_base(&self, level: u32) -> Option<String> {
+        let name = self.name.as_deref()?;
+        let mut parts: Vec<&str> = name.split('.').collect();
+        if !self.is_package {
+            parts.pop();
+        }
+        for _ in 1..level {
+            parts.pop()?;
+        }
+        Some(parts.join("."))
+    }
+}
+
+/// One `import` or `from ... import` statement.
+#[derive(Debug, Clone)]
+pub struct ImportStmt {
+    pub range: Range<usize>,
+    /// `Some` for `from` imports: the absolute module (None when a relative import
+    /// cannot be resolved).
+    pub from_module: Option<Option<String>>,
+    /// Indexes into [`PyModel::names`].
+    pub names: Vec<usize>,
+    /// Inside a function or class body rather than at module level.
+    pub nested: bool,
+}
+
+/// One name imported by an import statement.
+#[derive(Debug, Clone)]
+pub struct ImportedName {
+    pub stmt: usize,
+    /// As written: `a.b.c` for `import a.b.c`, `X` for `from m import X`, `*`.
+    pub name: String,
+    pub asname: Option<String>,
+    /// The alias as written (`X as Y`).
+    pub range: Range<usize>,
+    /// The dotted name the import refers to (`m.X` for `from m import X`).
+    pub dotted: Option<String>,
+}
+
+impl ImportedName {
+    /// The local name the import binds (`a` for `import a.b`; None for `*`).
+    pub fn bound_name(&self) -> Option<&str> {
+        if self.name == "*" {
+            return None;
+        }
+        Some(match &self.asname {
+            Some(alias) => alias,
+            None => self.name.split('.').next().unwrap_or(&self.name),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum RefKind {
+    /// An imported name, index into [`PyModel::names`].
+    Import(usize),
+    /// An attribute chain whose root is bound by import `via`. `prefixes` are the
+    /// dotted names of the chain's sub-chains with the byte offset each ends at,
+    /// shortest first.
+    Attribute {
+        via: usize,
+        prefixes: Vec<(String, usize)>,
+    },
+    /// A dotted name in a string literal (importlib, `__import__`, `mock.patch`).
+    StringTarget,
+}
+
+/// A use of a dotted name that import rules judge.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub dotted: String,
+    pub kind: RefKind,
+    pub range: Range<usize>,
+    /// The statement (or expression) whose lines decide whether it is checked.
+    pub stmt: Range<usize>,
+}
+
+/// A call expression.
+#[derive(Debug, Clone)]
+pub struct CallSite {
+    /// The dotted name the callee resolves to, if it resolves.
+    pub callee: Option<String>,
+    pub callee_range: Range<usize>,
+    pub call_range: Range<usize>,
+    /// The text between the parentheses.
+    pub args_range: Range<usize>,
+    pub stmt: Range<usize>,
+    pub nested: bool,
+}
+
+/// A module-level `class` or `def`.
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub name: String,
+    pub is_class: bool,
+    pub name_range: Range<usize>,
+}
+
+/// Why a file could not be fully parsed.
+#[derive(Debug, Clone)]
+pub struct ParseProblem {
+    pub offset: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Binding {
+    /// Bound by import name (index into [`PyModel::names`]) to a dotted name.
+    Import { dotted: String, name: usize },
+    /// A module-level class or function of this file: its dotted name.
+    Defined(String),
+    /// Anything else (assignment, parameter, loop variable).
+    Local,
+}
+
+#[derive(Debug, Default)]
+pub struct PyModel {
+    pub imports: Vec<ImportStmt>,
+    pub names: Vec<ImportedName>,
+    pub references: Vec<Reference>,
+    pub calls: Vec<CallSite>,
+    pub definitions: Vec<Definition>,
+    /// Module-scope bindings at the end of the file.
+    pub module_bindings: HashMap<String, Binding>,
+    pub problem: Option<ParseProblem>,
+}
+
+/// Builds the model of `source`, recovering from parse errors.
+pub fn model(source: &SourceText, layout: &source::Layout, module: &ModulePath) -> PyModel {
+    let text = source.text.as_str();
+    let mut builder = Builder::new(text, module.clone());
+    match parse_recovering(text) {
+        Recovered::Clean(suite) => builder.visit_suite(suite),
+        Recovered::Blanked { suite, problem, blanked } => {
+            builder.visit_suite(suite);
+            builder.recover_imports(layout, |range| blanked.iter().any(|b| overlaps(b, range)));
+            builder.model.problem = Some(problem);
+        }
+        Recovered::Failed(problem) => {
+            builder.recover_imports(layout, |_| true);
+            builder.model.problem = Some(problem);
+        }
+    }
+    builder.finish()
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+enum Recovered {
+    Clean(ast::Suite),
+    Blanked {
+        suite: ast::Suite,
+        problem: ParseProblem,
+        blanked: Vec<Range<usize>>,
+    },
+    Failed(ParseProblem),
+}
+
+fn parse_suite(text: &str) -> Result<ast::Suite, ParseProblem> {
+    match rustpython_parser::parse(text, Mode::Module, "<source>") {
+        Ok(ast::Mod::Module(module)) => Ok(module.body),
+        Ok(_) => Ok(Vec::new()),
+        Err(error) => Err(ParseProblem {
+            offset: usize::from(error.offset).min(text.len()),
+            message: error.error.to_string(),
+        }),
+    }
+}
+
+fn parse_recovering(text: &str) -> Recovered {
+    let first_problem = match parse_suite(text) {
+        Ok(suite) => return Recovered::Clean(suite),
+        Err(problem) => problem,
+    };
+    let mut bytes = text.as_bytes().to_vec();
+    let mut blanked = Vec::new();
+    let mut offset = first_problem.offset;
+    for _ in 0..MAX_REPARSES {
+        let range = blank_statement(&mut bytes, offset);
+        blanked.push(range);
+        let Ok(candidate) = std::str::from_utf8(&bytes) else { break };
+        match parse_suite(candidate) {
+            Ok(suite) => {
+                return Recovered::Blanked {
+                    suite,
+                    problem: first_problem,
+                    blanked,
+                }
+            }
+            Err(problem) => offset = problem.offset,
+        }
+    }
+    Recovered::Failed(first_problem)
+}
+
+/// Replaces with spaces the lines of the statement at `offset` (and, for a block
+/// header, its indented body), keeping every offset and line break.
+fn blank_statement(bytes: &mut [u8], offset: usize) -> Range<usize> {
+    let offset = offset.min(bytes.len());
+    let mut start = offset;
+    // An error reported at a line start (e.g. an unexpected indent) is about that line.
+    if start == bytes.len() && start > 0 {
+        start -= 1;
+    }
+    while start > 0 && bytes[start - 1] != b'\n' {
+        start -= 1;
+    }
+    let mut end = offset;
+    while end < bytes.len() && bytes[end] != b'\n' {
+        end += 1;
+    }
+    let header = String::from_utf8_lossy(&bytes[start..end]).trim_end().to_string();
+    let indent = indent_of(&bytes[start..end]);
+    if header.ends_with(':') {
+        let mut next = end;
+        while next < bytes.len() {
+            let line_start = next + 1;
+            let mut line_end = line_start;
+            while line_end < bytes.len() && bytes[line_end] != b'\n' {
+                line_end += 1;
+            }
+            let line = &bytes[line_start.min(bytes.len())..line_end];
+            let blank = line.iter().all(|b| b.is_ascii_whitespace());
+            if !blank && indent_of(line) <= indent {
+                break;
+            }
+            end = line_end;
+            next = line_end;
+            if line_end >= bytes.len() {
+                break;
+            }
+        }
+    }
+    for byte in &mut bytes[start..end] {
+        if *byte != b'\n' && *byte != b'\r' {
+            *byte = b' ';
+        }
+    }
+    start..end
+}
+
+fn indent_of(line: &[u8]) -> usize {
+    line.iter().take_while(|b| **b == b' ' || **b == b'\t').count()
+}
+
+#[derive(Default)]
+struct Scope {
+    is_class: bool,
+    bindings: HashMap<String, Binding>,
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    module: ModulePath,
+    model: PyModel,
+    scopes: Vec<Scope>,
+    /// The innermost simple statement being visited.
+    statement: Option<Range<usize>>,
+}
+
+fn span<T: Ranged>(node: &T) -> Range<usize> {
+    let range = node.range();
+    usize::from(range.start())..usize::from(range.end())
+}
+
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, module: ModulePath) -> Self {
+        Builder {
+            text,
+            module,
+            model: PyModel::default(),
+            scopes: vec![Scope::default()],
+            statement: None,
+        }
+    }
+
+    fn finish(mut self) -> PyModel {
+        if let Some(scope) = self.scopes.drain(..).next() {
+            self.model.module_bindings = scope.bindings;
+        }
+        self.model
+    }
+
+    fn visit_suite(&mut self, suite: ast::Suite) {
+        for stmt in suite {
+            self.visit_stmt(stmt);
+        }
+    }
+
+    /// Parses each logical line that starts with `import`/`from` and satisfies `wanted`.
+    fn recover_imports(&mut self, layout: &source::Layout, wanted: impl Fn(&Range<usize>) -> bool) {
+        let text = self.text;
+        for line in &layout.logical_lines {
+            if !wanted(line) {
+                continue;
+            }
+            let body = &text[line.clone()];
+            let trimmed = body.trim_start();
+            let is_import = ["import", "from"].iter().any(|keyword| {
+                trimmed.strip_prefix(keyword).is_some_and(|rest| rest.starts_with([' ', '\t', '\\']))
+            });
+            if !is_import {
+                continue;
+            }
+            let start = line.start + (body.len() - trimmed.len());
+            let Ok(offset) = u32::try_from(start) else { continue };
+            let snippet = &text[start..line.end];
+            if let Ok(ast::Mod::Module(module)) =
+                rustpython_parser::parse_starts_at(snippet, Mode::Module, "<source>", TextSize::from(offset))
+            {
+                let nested = start > line.start;
+                for stmt in module.body {
+                    self.import_stmt(stmt, nested);
+                }
+            }
+        }
+        self.model.imports.sort_by_key(|stmt| stmt.range.start);
+    }
+
+    fn import_stmt(&mut self, stmt: ast::Stmt, nested: bool) {
+        let range = span(&stmt);
+        let previous = self.statement.replace(range);
+        match stmt {
+            ast::Stmt::Import(node) => self.on_import(node, nested),
+            ast::Stmt::ImportFrom(node) => self.on_import_from(node, nested),
+            _ => {}
+        }
+        self.statement = previous;
+    }
+
+    fn nested(&self) -> bool {
+        self.scopes.len() > 1
+    }
+
+    fn bind(&mut self, name: &str, binding: Binding) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.bindings.insert(name.to_string(), binding);
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Binding> {
+        let innermost = self.scopes.len() - 1;
+        for (index, scope) in self.scopes.iter().enumerate().rev() {
+            if scope.is_class && index != innermost {
+                continue;
+            }
+            if let Some(binding) = scope.bindings.get(name) {
+                return Some(binding);
+            }
+        }
+        None
+    }
+
+    fn stmt_range(&self, fallback: Range<usize>) -> Range<usize> {
+        self.statement.clone().unwrap_or(fallback)
+    }
+
+    fn on_import(&mut self, node: ast::StmtImport, nested: bool) {
+        let stmt_index = self.model.imports.len();
+        let stmt_range = span(&node);
+        let mut indexes = Vec::new();
+        for alias in node.names {
+            let name = alias.name.to_string();
+            let asname = alias.asname.as_ref().map(|a| a.to_string());
+            let imported = ImportedName {
+                stmt: stmt_index,
+                dotted: Some(name.clone()),
+                name,
+                asname,
+                range: span(&alias),
+            };
+            indexes.push(self.add_imported(imported));
+        }
+        self.model.imports.push(ImportStmt {
+            range: stmt_range,
+            from_module: None,
+            names: indexes,
+            nested,
+        });
+    }
+
+    fn on_import_from(&mut self, node: ast::StmtImportFrom, nested: bool) {
+        let level = node.level.map(|level| level.to_u32()).unwrap_or(0);
+        let written = node.module.as_ref().map(|m| m.to_string());
+        let module = if level == 0 {
+            written.clone()
+        } else {
+            self.module.relative_base(level).map(|base| {
+                match (&written, base.is_empty()) {
+                    (Some(m), true) => m.clone(),
+                    (Some(m), false) => format!("{base}.{m}"),
+                    (None, _) => base,
+                }
+            })
+        };
+        let module = module.filter(|m| !m.is_empty());
+        let stmt_index = self.model.imports.len();
+        let stmt_range = span(&node);
+        let mut indexes = Vec::new();
+        for alias in node.names {
+            let name = alias.name.to_string();
+            let dotted = module.as_ref().map(|m| {
+                if name == "*" {
+                    m.clone()
+                } else {
+                    format!("{m}.{name}")
+                }
+            });
+            let imported = ImportedName {
+                stmt: stmt_index,
+                name,
+                asname: alias.asname.as_ref().map(|a| a.to_string()),
+                range: span(&alias),
+                dotted,
+            };
+            indexes.push(self.add_imported(imported));
+        }
+        self.model.imports.push(ImportStmt {
+            range: stmt_range,
+            from_module: Some(module),
+            names: indexes,
+            nested,
+        });
+    }
+
+    /// Records an imported name, its reference, and the binding it makes.
+    fn add_imported(&mut self, imported: ImportedName) -> usize {
+        let index = self.model.names.len();
+        if let Some(dotted) = &imported.dotted {
+            let stmt = self.stmt_range(imported.range.clone());
+            self.model.references.push(Reference {
+                dotted: dotted.clone(),
+                kind: RefKind::Import(index),
+                range: imported.range.clone(),
+                stmt,
+            });
+        }
+        if let Some(bound) = imported.bound_name() {
+            let binding = match (&imported.dotted, &imported.asname) {
+                (Some(dotted), Some(_)) => Binding::Import { dotted: dotted.clone(), name: index },
+                (Some(dotted), None) => {
+                    // `import a.b.c` binds `a` to the package `a`; `from m import X` binds X.
+                    let target = if imported.name.contains('.') && !is_from(&imported) {
+                        bound.to_string()
+                    } else {
+                        dotted.clone()
+                    };
+                    Binding::Import { dotted: target, name: index }
+                }
+                (None, _) => Binding::Local,
+            };
+            let bound = bound.to_string();
+            self.bind(&bound, binding);
+        }
+        self.model.names.push(imported);
+        index
+    }
+
+    /// The dotted name an expression made only of names and attributes resolves to,
+    /// with the import binding its root came from, and each sub-chain's end offset.
+    fn resolve_chain(&self, expr: &ast::Expr) -> Option<(String, Option<usize>, Vec<(String, usize)>)> {
+        match expr {
+            ast::Expr::Name(name) => {
+                let end = usize::from(name.range.end());
+                match self.lookup(name.id.as_str()) {
+                    Some(Binding::Import { dotted, name: index }) => {
+                        Some((dotted.clone(), Some(*index), vec![(dotted.clone(), end)]))
+                    }
+                    Some(Binding::Defined(dotted)) => Some((dotted.clone(), None, vec![(dotted.clone(), end)])),
+                    Some(Binding::Local) => None,
+                    None => {
+                        let dotted = format!("builtins.{}", name.id.as_str());
+                        Some((dotted.clone(), None, vec![(dotted, end)]))
+                    }
+                }
+            }
+            ast::Expr::Attribute(attribute) => {
+                let (base, via, mut prefixes) = self.resolve_chain(&attribute.value)?;
+                let dotted = format!("{base}.{}", attribute.attr.as_str());
+                prefixes.push((dotted.clone(), usize::from(attribute.range.end())));
+                Some((dotted, via, prefixes))
+            }
+            _ => None,
+        }
+    }
+
+    fn on_call(&mut self, call: &ast::ExprCall) {
+        let call_range = span(call);
+        let callee_range = span(call.func.as_ref());
+        let callee = self.resolve_chain(&call.func).map(|(dotted, _, _)| dotted);
+        let args_range = self.args_range(callee_range.end, call_range.end);
+        let stmt = self.stmt_range(call_range.clone());
+        if let Some(callee) = &callee {
+            if takes_module_string(callee) {
+                self.string_target(call, stmt.clone());
+            }
+        }
+        self.model.calls.push(CallSite {
+            callee,
+            callee_range,
+            call_range,
+            args_range,
+            stmt,
+            nested: self.nested(),
+        });
+    }
+
+    /// The text between the call's parentheses.
+    fn args_range(&self, callee_end: usize, call_end: usize) -> Range<usize> {
+        let between = &self.text[callee_end.min(call_end)..call_end];
+        let open = between.find('(').map(|i| callee_end + i + 1).unwrap_or(call_end);
+        let close = if call_end > open && self.text.as_bytes()[call_end - 1] == b')' {
+            call_end - 1
+        } else {
+            call_end
+        };
+        open..close.max(open)
+    }
+
+    fn string_target(&mut self, call: &ast::ExprCall, stmt: Range<usize>) {
+        let first = call.args.first().or_else(|| {
+            call.keywords
+                .iter()
+                .find(|keyword| keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == "target" || arg.as_str() == "name"))
+                .map(|keyword| &keyword.value)
+        });
+        let Some(ast::Expr::Constant(constant)) = first else { return };
+        let ast::Constant::Str(value) = &constant.value else { return };
+        if !crate::config::is_dotted_name(value) {
+            return;
+        }
+        self.model.references.push(Reference {
+            dotted: value.clone(),
+            kind: RefKind::StringTarget,
+            range: span(constant),
+            stmt,
+        });
+    }
+
+    fn on_attribute_chain(&mut self, expr: &ast::Expr) -> bool {
+        let Some((dotted, Some(via), prefixes)) = self.resolve_chain(expr) else {
+            return false;
+        };
+        let range = span(expr);
+        let stmt = self.stmt_range(range.clone());
+        self.model.references.push(Reference {
+            dotted,
+            kind: RefKind::Attribute { via, prefixes },
+            range,
+            stmt,
+        });
+        true
+    }
+
+    fn define(&mut self, name: &str, range: Range<usize>, is_class: bool) {
+        if self.nested() {
+            self.bind(name, Binding::Local);
+            return;
+        }
+        let dotted = match &self.module.name {
+            Some(module) => format!("{module}.{name}"),
+            None => name.to_string(),
+        };
+        self.bind(name, Binding::Defined(dotted));
+        let name_range = self.name_range(range, name);
+        self.model.definitions.push(Definition {
+            name: name.to_string(),
+            is_class,
+            name_range,
+        });
+    }
+
+    /// The range of `name` after the `def`/`class` keyword of a definition.
+    fn name_range(&self, range: Range<usize>, name: &str) -> Range<usize> {
+        let body = &self.text[range.start.min(self.text.len())..range.end.min(self.text.len())];
+        let mut search = 0;
+        while let Some(found) = body[search..].find(name) {
+            let start = search + found;
+            let end = start + name.len();
+            let before = body[..start].trim_end();
+            let boundary = !body[end..].starts_with(|c: char| c == '_' || c.is_alphanumeric());
+            if boundary && (before.ends_with("def") || before.ends_with("class")) {
+                return range.start + start..range.start + end;
+            }
+            search = end;
+        }
+        range.start..range.start
+    }
+
+    fn with_scope(&mut self, is_class: bool, visit: impl FnOnce(&mut Self)) {
+        self.scopes.push(Scope {
+            is_class,
+            bindings: HashMap::new(),
+        });
+        let previous = self.statement.take();
+        visit(self);
+        self.statement = previous;
+        self.scopes.pop();
+    }
+
+    fn bind_arguments(&mut self, arguments: &ast::Arguments) {
+        let all = arguments
+            .posonlyargs
+            .iter()
+            .chain(&arguments.args)
+            .chain(&arguments.kwonlyargs)
+            .map(|arg| arg.def.arg.to_string())
+            .chain(arguments.vararg.iter().map(|arg| arg.arg.to_string()))
+            .chain(arguments.kwarg.iter().map(|arg| arg.arg.to_string()));
+        let names: Vec<String> = all.collect();
+        for name in names {
+            self.bind(&name, Binding::Local);
+        }
+    }
+}
+
+fn is_from(imported: &ImportedName) -> bool {
+    imported.dotted.as_deref().is_some_and(|dotted| dotted != imported.name)
+}
+
+/// Callees whose first argument is a dotted module or object path.
+fn takes_module_string(callee: &str) -> bool {
+    matches!(
+        callee,
+        "importlib.import_module"
+            | "builtins.__import__"
+            | "unittest.mock.patch"
+            | "mock.patch"
+            | "builtins.mocker.patch"
+            | "pytest_mock.mocker.patch"
+    )
+}
+
+fn is_simple_statement(stmt: &ast::Stmt) -> bool {
+    !matches!(
+        stmt,
+        ast::Stmt::FunctionDef(_)
+            | ast::Stmt::AsyncFunctionDef(_)
+            | ast::Stmt::ClassDef(_)
+            | ast::Stmt::For(_)
+            | ast::Stmt::AsyncFor(_)
+            | ast::Stmt::While(_)
+            | ast::Stmt::If(_)
+            | ast::Stmt::With(_)
+            | ast::Stmt::AsyncWith(_)
+            | ast::Stmt::Match(_)
+            | ast::Stmt::Try(_)
+            | ast::Stmt::TryStar(_)
+    )
+}
+
+impl Visitor for Builder<'_> {
+    fn visit_stmt(&mut self, node: ast::Stmt) {
+        let previous = self.statement.clone();
+        if is_simple_statement(&node) {
+            self.statement = Some(span(&node));
+        } else {
+            self.statement = None;
+        }
+        self.generic_visit_stmt(node);
+        self.statement = previous;
+    }
+
+    fn visit_stmt_import(&mut self, node: ast::StmtImport) {
+        let nested = self.nested();
+        self.on_import(node, nested);
+    }
+
+    fn visit_stmt_import_from(&mut self, node: ast::StmtImportFrom) {
+        let nested = self.nested();
+        self.on_import_from(node, nested);
+    }
+
+    fn visit_stmt_function_def(&mut self, node: ast::StmtFunctionDef) {
+        self.define(node.name.as_str(), span(&node), false);
+        self.function(*node.args, node.body, node.decorator_list, node.returns);
+    }
+
+    fn visit_stmt_async_function_def(&mut self, node: ast::StmtAsyncFunctionDef) {
+        self.define(node.name.as_str(), span(&node), false);
+        self.function(*node.args, node.body, node.decorator_list, node.returns);
+    }
+
+    fn visit_stmt_class_def(&mut self, node: ast::StmtClassDef) {
+        self.define(node.name.as_str(), span(&node), true);
+        for expr in node.decorator_list.into_iter().chain(node.bases) {
+            self.visit_expr(expr);
+        }
+        for keyword in node.keywords {
+            self.visit_expr(keyword.value);
+        }
+        self.with_scope(true, |builder| builder.visit_suite(node.body));
+    }
+
+    fn visit_expr_call(&mut self, node: ast::ExprCall) {
+        self.on_call(&node);
+        self.generic_visit_expr_call(node);
+    }
+
+    fn visit_expr_attribute(&mut self, node: ast::ExprAttribute) {
+        let expr = ast::Expr::Attribute(node);
+        if self.on_attribute_chain(&expr) {
+            return;
+        }
+        if let ast::Expr::Attribute(node) = expr {
+            self.generic_visit_expr_attribute(node);
+        }
+    }
+
+    fn visit_expr_name(&mut self, node: ast::ExprName) {
+        if !matches!(node.ctx, ast::ExprContext::Load) {
+            self.bind(node.id.as_str(), Binding::Local);
+        }
+    }
+
+    fn visit_expr_lambda(&mut self, node: ast::ExprLambda) {
+        self.with_scope(false, |builder| {
+            builder.bind_arguments(&node.args);
+            builder.visit_expr(*node.body);
+        });
+    }
+}
+
+impl Builder<'_> {
+    fn function(
+        &mut self,
+        args: ast::Arguments,
+        body: Vec<ast::Stmt>,
+        decorators: Vec<ast::Expr>,
+        returns: Option<Box<ast::Expr>>,
+    ) {
+        for expr in decorators {
+            self.visit_expr(expr);
+        }
+        if let Some(returns) = returns {
+            self.visit_expr(*returns);
+        }
+        let defaults: Vec<ast::Expr> = args
+            .posonlyargs
+            .iter()
+            .chain(&args.args)
+            .chain(&args.kwonlyargs)
+            .filter_map(|arg| arg.default.as_deref().cloned())
+            .collect();
+        for expr in defaults {
+            self.visit_expr(expr);
+        }
+        self.with_scope(false, |builder| {
+            builder.bind_arguments(&args);
+            builder.visit_suite(body);
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(text: &str, module: &str) -> PyModel {
+        let source = SourceText::decode(text.as_bytes());
+        let layout = source::scan(&source.text);
+        model(
+            &source,
+            &layout,
+            &ModulePath {
+                name: Some(module.to_string()),
+                is_package: false,
+            },
+        )
+    }
+
+    fn dotted(model: &PyModel) -> Vec<&str> {
+        model.references.iter().map(|r| r.dotted.as_str()).collect()
+    }
+
+    #[test]
+    fn resolves_import_forms() {
+        let model = build(
+            "import a.b.c\nimport a.b as ab\nfrom m import X, Y as Z\nfrom .manager import W\nfrom .. import up\nfrom q import *\n",
+            "pkg.ws.consumer",
+        );
+        assert_eq!(
+            dotted(&model),
+            vec!["a.b.c", "a.b", "m.X", "m.Y", "pkg.ws.manager.W", "pkg.up", "q"]
+        );
+        assert_eq!(model.imports.len(), 6);
+    }
+
+    #[test]
+    fn resolves_attribute_chains_and_calls() {
+        let model = build(
+            "import pkg.ws as wc\nimport os.path\nx = wc.manager.Mgr()\nos.path.join('a')\n",
+            "app",
+        );
+        assert!(dotted(&model).contains(&"pkg.ws.manager.Mgr"));
+        assert!(dotted(&model).contains(&"os.path.join"));
+        let callees: Vec<_> = model.calls.iter().filter_map(|c| c.callee.as_deref()).collect();
+        assert_eq!(callees, vec!["pkg.ws.manager.Mgr", "os.path.join"]);
+    }
+
+    #[test]
+    fn local_definitions_shadow_imports() {
+        let model = build(
+            "from pkg import get_mgr\ndef get_mgr():\n    pass\nget_mgr()\n",
+            "app.main",
+        );
+        assert_eq!(model.calls[0].callee.as_deref(), Some("app.main.get_mgr"));
+        assert_eq!(model.definitions.len(), 1);
+        assert_eq!(&"from pkg import get_mgr\ndef get_mgr():"[model.definitions[0].name_range.clone()], "get_mgr");
+    }
+
+    #[test]
+    fn string_targets_are_references() {
+        let model = build(
+            "import importlib\nfrom unittest import mock\nimportlib.import_module('a.b')\n__import__(\"c.d\")\nmock.patch('e.f.G')\n",
+            "t",
+        );
+        let strings: Vec<_> = model
+            .references
+            .iter()
+            .filter(|r| matches!(r.kind, RefKind::StringTarget))
+            .map(|r| r.dotted.as_str())
+            .collect();
+        assert_eq!(strings, vec!["a.b", "c.d", "e.f.G"]);
+    }
+
+    #[test]
+    fn recovers_imports_from_unparsable_files() {
+        let text = "import ok\nprint \"py2\"\nfrom a.b import C\nx = f\"{d[\"k\"]}\"\n";
+        let model = build(text, "m");
+        assert!(model.problem.is_some());
+        assert_eq!(dotted(&model), vec!["ok", "a.b.C"]);
+        let second = &model.references[1];
+        assert_eq!(&text[second.range.clone()], "C");
+    }
+
+    #[test]
+    fn recovers_imports_when_blanking_cannot_help() {
+        let text = "from a import (B,\n   C)\n" .to_string() + &"def f(:\n".repeat(40);
+        let model = build(&text, "m");
+        assert!(model.problem.is_some());
+        assert_eq!(dotted(&model), vec!["a.B", "a.C"]);
+    }
+}

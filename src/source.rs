@@ -1,0 +1,439 @@
+//! Python source text as canon sees it: decoding (BOM, PEP 263, invalid UTF-8),
+//! the line index that maps byte offsets to 1-based lines and character columns,
+//! and a forgiving scanner that finds strings, comments and logical lines in any
+//! text, including text that no Python parser accepts.
+
+use std::ops::Range;
+
+/// Decoded source text with its line table.
+pub struct SourceText {
+    /// The text without a BOM; offsets everywhere refer to this string.
+    pub text: String,
+    pub has_bom: bool,
+    /// Why the bytes could not be decoded exactly, if they could not.
+    pub decode_problem: Option<String>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceText {
+    pub fn decode(bytes: &[u8]) -> SourceText {
+        let (body, has_bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => (rest, true),
+            None => (bytes, false),
+        };
+        let (text, decode_problem) = decode_body(body, has_bom);
+        SourceText::from_text(text, has_bom, decode_problem)
+    }
+
+    pub fn from_text(text: String, has_bom: bool, decode_problem: Option<String>) -> SourceText {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
+        SourceText {
+            text,
+            has_bom,
+            decode_problem,
+            line_starts,
+        }
+    }
+
+    /// Number of physical lines (a final line without a newline counts).
+    pub fn line_count(&self) -> usize {
+        if self.text.ends_with('\n') {
+            self.line_starts.len() - 1
+        } else {
+            self.line_starts.len()
+        }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(index) => index + 1,
+            Err(index) => index,
+        }
+    }
+
+    /// 1-based (line, character column) of a byte offset.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = self.clamp(offset);
+        let line = self.line_of(offset);
+        let start = self.line_starts[line - 1];
+        let column = self.text[start..offset].chars().count() + 1;
+        (line, column)
+    }
+
+    /// Byte range of 1-based `line` without its line ending.
+    pub fn line_range(&self, line: usize) -> Range<usize> {
+        let start = self.line_starts.get(line - 1).copied().unwrap_or(self.text.len());
+        let mut end = self
+            .line_starts
+            .get(line)
+            .map(|next| next - 1)
+            .unwrap_or(self.text.len());
+        if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end.max(start)
+    }
+
+    pub fn line_text(&self, line: usize) -> &str {
+        &self.text[self.line_range(line)]
+    }
+
+    /// The lines (1-based, inclusive) a byte range touches.
+    pub fn lines_of(&self, range: &Range<usize>) -> (usize, usize) {
+        let first = self.line_of(self.clamp(range.start));
+        let last_offset = if range.end > range.start { range.end - 1 } else { range.start };
+        (first, self.line_of(self.clamp(last_offset)).max(first))
+    }
+
+    /// Offset of 1-based `line` start.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len())
+    }
+
+    /// The line ending the file uses ("\r\n" if its first line ends so).
+    pub fn newline(&self) -> &'static str {
+        match self.text.find('\n') {
+            Some(index) if index > 0 && self.text.as_bytes()[index - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        }
+    }
+
+    fn clamp(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+fn decode_body(body: &[u8], has_bom: bool) -> (String, Option<String>) {
+    if let Ok(text) = std::str::from_utf8(body) {
+        return (text.to_string(), None);
+    }
+    let declared = if has_bom { None } else { declared_encoding(body) };
+    match declared.as_deref() {
+        Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "iso-latin-1") => {
+            (body.iter().map(|&byte| byte as char).collect(), None)
+        }
+        Some(other) if !is_utf8_name(other) => (
+            String::from_utf8_lossy(body).into_owned(),
+            Some(format!("declared encoding `{other}` is not supported; checked as UTF-8 with invalid bytes replaced")),
+        ),
+        _ => (
+            String::from_utf8_lossy(body).into_owned(),
+            Some("file is not valid UTF-8; checked with invalid bytes replaced".to_string()),
+        ),
+    }
+}
+
+fn is_utf8_name(name: &str) -> bool {
+    matches!(name, "utf-8" | "utf8" | "utf_8" | "u8")
+}
+
+/// The PEP 263 encoding declared in the first two lines, lowercased.
+fn declared_encoding(body: &[u8]) -> Option<String> {
+    for line in body.split(|&byte| byte == b'\n').take(2) {
+        let line = String::from_utf8_lossy(line);
+        let trimmed = line.trim_start();
+        if !trimmed.starts_with('#') {
+            continue;
+        }
+        let Some(index) = trimmed.find("coding") else { continue };
+        let rest = &trimmed[index + "coding".len()..];
+        let Some(rest) = rest.strip_prefix([':', '=']) else { continue };
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        if !name.is_empty() {
+            return Some(name.to_ascii_lowercase().replace('_', "-"));
+        }
+    }
+    None
+}
+
+/// A string literal found by the scanner.
+#[derive(Debug, Clone)]
+pub struct StringLiteral {
+    /// From the prefix to the closing quote.
+    pub range: Range<usize>,
+    /// The literal text between the quotes, minus f-string replacement fields.
+    pub parts: Vec<Range<usize>>,
+}
+
+/// What the scanner finds in a text.
+#[derive(Debug, Default)]
+pub struct Layout {
+    pub strings: Vec<StringLiteral>,
+    /// Comment ranges, from `#` to the end of the line.
+    pub comments: Vec<Range<usize>>,
+    /// Logical lines: a statement's text, joined across brackets and backslashes.
+    pub logical_lines: Vec<Range<usize>>,
+}
+
+impl Layout {
+    /// The comments whose line lies within `first..=last`.
+    pub fn comments_on_lines<'a>(
+        &'a self,
+        source: &'a SourceText,
+        first: usize,
+        last: usize,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        let start = source.line_start(first);
+        let end = source.line_range(last).end;
+        let from = self.comments.partition_point(|range| range.start < start);
+        self.comments[from..]
+            .iter()
+            .take_while(move |range| range.start < end)
+            .map(|range| &source.text[range.clone()])
+    }
+}
+
+/// Scans `text` into strings, comments and logical lines. Never fails: unterminated
+/// strings end at the end of their line (or of the text for triple quotes).
+pub fn scan(text: &str) -> Layout {
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        position: 0,
+        layout: Layout::default(),
+    };
+    scanner.run();
+    scanner.layout
+}
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    position: usize,
+    layout: Layout,
+}
+
+impl Scanner<'_> {
+    fn run(&mut self) {
+        let mut depth = 0usize;
+        let mut line_start = 0usize;
+        while self.position < self.bytes.len() {
+            let byte = self.bytes[self.position];
+            match byte {
+                b'#' => self.comment(),
+                b'\\' if self.peek(1) == Some(b'\n') => self.position += 2,
+                b'\\' if self.peek(1) == Some(b'\r') && self.peek(2) == Some(b'\n') => self.position += 3,
+                b'\n' => {
+                    self.position += 1;
+                    if depth == 0 {
+                        self.push_logical(line_start, self.position);
+                        line_start = self.position;
+                    }
+                }
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    self.position += 1;
+                }
+                b')' | b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    self.position += 1;
+                }
+                b'\'' | b'"' => self.string(self.position, false),
+                _ if is_ident_start(byte) => self.word(),
+                _ => self.position += 1,
+            }
+        }
+        self.push_logical(line_start, self.bytes.len());
+    }
+
+    fn peek(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.position + ahead).copied()
+    }
+
+    fn push_logical(&mut self, start: usize, end: usize) {
+        if end > start {
+            self.layout.logical_lines.push(start..end);
+        }
+    }
+
+    fn comment(&mut self) {
+        let start = self.position;
+        while self.position < self.bytes.len() && self.bytes[self.position] != b'\n' {
+            self.position += 1;
+        }
+        let mut end = self.position;
+        if end > start && self.bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        self.layout.comments.push(start..end);
+    }
+
+    /// An identifier, or the prefix of a string literal.
+    fn word(&mut self) {
+        let start = self.position;
+        while self.position < self.bytes.len() && is_ident_continue(self.bytes[self.position]) {
+            self.position += 1;
+        }
+        let word = &self.bytes[start..self.position];
+        let next = self.bytes.get(self.position).copied();
+        if matches!(next, Some(b'\'' | b'"')) && is_string_prefix(word) {
+            let formatted = word.iter().any(|b| matches!(b, b'f' | b'F' | b't' | b'T'));
+            self.string(start, formatted);
+        }
+    }
+
+    /// A string literal whose prefix starts at `start` and whose quote is at `self.position`.
+    fn string(&mut self, start: usize, formatted: bool) {
+        let literal = self.string_literal(start, formatted);
+        self.layout.strings.push(literal);
+    }
+
+    fn string_literal(&mut self, start: usize, formatted: bool) -> StringLiteral {
+        let quote = self.bytes[self.position];
+        let triple = self.peek(1) == Some(quote) && self.peek(2) == Some(quote);
+        self.position += if triple { 3 } else { 1 };
+        let mut parts = Vec::new();
+        let mut part_start = self.position;
+        loop {
+            let Some(&byte) = self.bytes.get(self.position) else {
+                parts.push(part_start..self.position);
+                break;
+            };
+            if byte == b'\\' {
+                self.position = (self.position + 2).min(self.bytes.len());
+                continue;
+            }
+            if byte == b'\n' && !triple {
+                parts.push(part_start..self.position);
+                break;
+            }
+            if byte == quote && (!triple || (self.peek(1) == Some(quote) && self.peek(2) == Some(quote))) {
+                parts.push(part_start..self.position);
+                self.position += if triple { 3 } else { 1 };
+                break;
+            }
+            if formatted && byte == b'{' {
+                if self.peek(1) == Some(b'{') {
+                    self.position += 2;
+                    continue;
+                }
+                parts.push(part_start..self.position);
+                self.replacement_field(triple);
+                part_start = self.position;
+                continue;
+            }
+            self.position += 1;
+        }
+        parts.retain(|part| part.end > part.start);
+        StringLiteral {
+            range: start..self.position,
+            parts,
+        }
+    }
+
+    /// Skips an f-string `{...}` field, nested strings and brackets included.
+    fn replacement_field(&mut self, triple: bool) {
+        let mut depth = 0usize;
+        while let Some(&byte) = self.bytes.get(self.position) {
+            match byte {
+                b'{' | b'(' | b'[' => depth += 1,
+                b'}' | b')' | b']' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 && byte == b'}' {
+                        self.position += 1;
+                        return;
+                    }
+                }
+                b'\'' | b'"' => {
+                    self.string_literal(self.position, false);
+                    continue;
+                }
+                b'\n' if depth <= 1 && !triple => return,
+                _ if is_ident_start(byte) => {
+                    let word_start = self.position;
+                    while self.position < self.bytes.len() && is_ident_continue(self.bytes[self.position]) {
+                        self.position += 1;
+                    }
+                    let word = &self.bytes[word_start..self.position];
+                    if matches!(self.bytes.get(self.position), Some(b'\'' | b'"')) && is_string_prefix(word) {
+                        let formatted = word.iter().any(|b| matches!(b, b'f' | b'F' | b't' | b'T'));
+                        self.string_literal(word_start, formatted);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            self.position += 1;
+        }
+    }
+}
+
+fn is_ident_start(byte: u8) -> bool {
+    byte == b'_' || byte.is_ascii_alphabetic() || byte >= 0x80
+}
+
+fn is_ident_continue(byte: u8) -> bool {
+    is_ident_start(byte) || byte.is_ascii_digit()
+}
+
+fn is_string_prefix(word: &[u8]) -> bool {
+    if word.is_empty() || word.len() > 2 {
+        return false;
+    }
+    let lower: Vec<u8> = word.iter().map(u8::to_ascii_lowercase).collect();
+    matches!(
+        lower.as_slice(),
+        b"r" | b"u" | b"b" | b"f" | b"t" | b"br" | b"rb" | b"fr" | b"rf" | b"tr" | b"rt"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_and_skip_bom() {
+        let source = SourceText::decode("\u{feff}é = 1\r\nx = 'ü'\r\n".as_bytes());
+        assert!(source.has_bom);
+        assert_eq!(source.position(source.text.find('x').unwrap()), (2, 1));
+        assert_eq!(source.position(source.text.find('ü').unwrap()), (2, 6));
+        assert_eq!(source.line_text(1), "é = 1");
+        assert_eq!(source.newline(), "\r\n");
+        assert_eq!(source.line_count(), 2);
+    }
+
+    #[test]
+    fn invalid_utf8_is_decoded_lossily_with_a_problem() {
+        let source = SourceText::decode(b"import a\nx = '\xff'\n");
+        assert!(source.decode_problem.is_some());
+        assert!(source.text.starts_with("import a\n"));
+        let latin = SourceText::decode(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n");
+        assert!(latin.decode_problem.is_none());
+        assert!(latin.text.contains('é'));
+    }
+
+    #[test]
+    fn scanner_finds_strings_comments_and_logical_lines() {
+        let text = "a = f\"x{y['k']}z\"  # note\nfrom m import (\n    A,  # why\n    B)\ns = '''one\ntwo'''\n";
+        let layout = scan(text);
+        let literal_parts: Vec<&str> = layout.strings[0].parts.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(literal_parts, vec!["x", "z"]);
+        assert_eq!(layout.comments.len(), 2);
+        assert_eq!(&text[layout.comments[0].clone()], "# note");
+        assert_eq!(layout.logical_lines.len(), 3);
+        assert!(text[layout.logical_lines[1].clone()].ends_with("B)\n"));
+        assert_eq!(&text[layout.strings[1].parts[0].clone()], "one\ntwo");
+    }
+
+    #[test]
+    fn nested_quotes_of_python_312_fstrings_do_not_derail_the_scanner() {
+        let text = "x = f\"{d[\"k\"]}\"\n# after\n";
+        let layout = scan(text);
+        assert_eq!(layout.strings.len(), 1);
+        assert_eq!(layout.comments.len(), 1);
+    }
+
+    #[test]
+    fn unterminated_strings_end_at_the_line() {
+        let layout = scan("x = 'abc\nimport m\n");
+        assert_eq!(layout.logical_lines.len(), 2);
+    }
+}
