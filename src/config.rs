@@ -225,7 +225,11 @@ impl RawRule {
 
 /// Finds the config: `explicit` if given, else the nearest config file from `start`
 /// upward, stopping at `stop` (the repository root) when there is one.
-pub fn discover(explicit: Option<&Path>, start: &Path, stop: Option<&Path>) -> Result<PathBuf, String> {
+pub fn discover(
+    explicit: Option<&Path>,
+    start: &Path,
+    stop: Option<&Path>,
+) -> Result<PathBuf, String> {
     if let Some(path) = explicit {
         if path.is_file() {
             return Ok(path.to_path_buf());
@@ -273,10 +277,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         message,
     };
     if text.trim().is_empty() {
-        return Err(at((1, 1), "empty config: expected `version: 1` and `rules:`".into()));
+        return Err(at(
+            (1, 1),
+            "empty config: expected `version: 1` and `rules:`".into(),
+        ));
     }
     let raw: RawConfig = yaml::from_str(text).map_err(|error| {
-        at((error.line, error.column), format!("invalid config: {}", error.message))
+        at(
+            (error.line, error.column),
+            format!("invalid config: {}", error.message),
+        )
     })?;
     if let Some(version) = raw.version {
         if version != 1 {
@@ -303,7 +313,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let mut rules = Vec::new();
     let mut seen = HashSet::new();
     for (index, raw_rule) in raw.rules.unwrap_or_default().into_iter().enumerate() {
-        let rule = build_rule(raw_rule, index, text, &dir).map_err(|(pos, message)| at(pos, message))?;
+        let rule =
+            build_rule(raw_rule, index, text, &dir).map_err(|(pos, message)| at(pos, message))?;
         if !seen.insert(rule.id.clone()) {
             return Err(at(
                 yaml::locate_rule_key(text, index, "id"),
@@ -329,7 +340,10 @@ fn build_rule(raw: RawRule, index: usize, text: &str, dir: &Path) -> Result<Rule
     if !is_kebab_case(&raw.id) {
         return Err((
             key("id"),
-            format!("invalid rule id `{}`: expected kebab-case (lowercase letters, digits and '-')", raw.id),
+            format!(
+                "invalid rule id `{}`: expected kebab-case (lowercase letters, digits and '-')",
+                raw.id
+            ),
         ));
     }
     let severity = match raw.severity.as_deref() {
@@ -378,7 +392,9 @@ fn build_rule(raw: RawRule, index: usize, text: &str, dir: &Path) -> Result<Rule
         } else {
             Err((
                 value(name, &field),
-                format!("invalid dotted name `{field}` in `{name}`: expected identifiers joined by '.'"),
+                format!(
+                    "invalid dotted name `{field}` in `{name}`: expected identifiers joined by '.'"
+                ),
             ))
         }
     };
@@ -389,7 +405,12 @@ fn build_rule(raw: RawRule, index: usize, text: &str, dir: &Path) -> Result<Rule
                 .deprecated
                 .map(OneOrMany::into_vec)
                 .filter(|list| !list.is_empty())
-                .ok_or_else(|| (key("kind"), "an `import` rule needs a non-empty `deprecated` list".to_string()))?;
+                .ok_or_else(|| {
+                    (
+                        key("kind"),
+                        "an `import` rule needs a non-empty `deprecated` list".to_string(),
+                    )
+                })?;
             let mut checked = Vec::new();
             for name in deprecated {
                 let name = dotted(name, "deprecated")?;
@@ -429,8 +450,12 @@ fn build_rule(raw: RawRule, index: usize, text: &str, dir: &Path) -> Result<Rule
                     format!("invalid name `{name}`: expected a Python identifier"),
                 ));
             }
-            let canonical_file = normalize_rel_dir(&require(&raw.canonical_file, "canonical-file")?);
-            RuleKind::Define { name, canonical_file }
+            let canonical_file =
+                normalize_rel_dir(&require(&raw.canonical_file, "canonical-file")?);
+            RuleKind::Define {
+                name,
+                canonical_file,
+            }
         }
         _ => {
             let pattern = require(&raw.regex, "regex")?;
@@ -480,7 +505,9 @@ fn check_template(template: &str) -> Result<(), String> {
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else {
-            return Err(format!("unclosed `{{` in replace-with template `{template}`"));
+            return Err(format!(
+                "unclosed `{{` in replace-with template `{template}`"
+            ));
         };
         let placeholder = &after[..close];
         if placeholder != "callee" && placeholder != "args" {
@@ -500,7 +527,9 @@ fn build_globs(dir: &Path, globs: &[String]) -> Result<Gitignore, String> {
             .add_line(None, glob)
             .map_err(|error| format!("invalid glob `{glob}`: {error}"))?;
     }
-    builder.build().map_err(|error| format!("invalid glob: {error}"))
+    builder
+        .build()
+        .map_err(|error| format!("invalid glob: {error}"))
 }
 
 /// "./a/b/" -> "a/b"; "." -> "".
@@ -554,7 +583,9 @@ mod tests {
         .unwrap();
         assert_eq!(config.rules.len(), 4);
         assert_eq!(config.rules[3].severity, Some(Severity::Warning));
-        assert!(matches!(&config.rules[2].kind, RuleKind::Define { canonical_file, .. } if canonical_file == "x/c.py"));
+        assert!(
+            matches!(&config.rules[2].kind, RuleKind::Define { canonical_file, .. } if canonical_file == "x/c.py")
+        );
     }
 
     #[test]

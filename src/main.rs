@@ -1,5 +1,110 @@
+//! canon: keeps a Python codebase on its single sources of truth.
+//!
+//! `main` parses the command line, runs the command, and maps every failure of canon
+//! itself (arguments, config, repository, I/O) to one line on stderr and exit 2.
+
+mod check;
+mod cli;
 mod config;
+mod diagnostic;
+mod explain;
+mod fixes;
+mod gitsource;
+mod output;
+mod project;
 mod python;
+mod rules;
 mod source;
+mod writer;
 mod yaml;
-fn main() {}
+
+use clap::Parser;
+use cli::{Cli, Command};
+use std::process::ExitCode;
+
+/// Stack size for the threads that parse Python (deeply nested code recurses deeply).
+const STACK_BYTES: usize = 256 << 20;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { 2 } else { 0 };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_BYTES)
+        .build_global();
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK_BYTES)
+        .spawn(move || run(cli));
+    let result = match worker.map(|handle| handle.join()) {
+        Ok(Ok(result)) => result,
+        _ => Err("internal error: the check did not complete".to_string()),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(message) => {
+            eprintln!("canon: error: {}", output::escape(&message));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<i32, String> {
+    let config = cli.config.as_deref();
+    match &cli.command {
+        Command::Check(args) => check::run(config, args),
+        Command::Report(_) => Err("`canon report` is not available in this build".to_string()),
+        Command::Rules => {
+            let project = project::Project::open(config)?;
+            print!("{}", explain::list(&project.config.rules));
+            Ok(0)
+        }
+        Command::Rule { id } => {
+            let project = project::Project::open(config)?;
+            let rule = project
+                .config
+                .rules
+                .iter()
+                .find(|rule| &rule.id == id)
+                .ok_or_else(|| format!("unknown rule `{id}` (see `canon rules`)"))?;
+            print!("{}", explain::explain(rule));
+            Ok(0)
+        }
+        Command::Init => init(),
+        Command::InstallHook { .. } => {
+            Err("`canon install-hook` is not available in this build".to_string())
+        }
+    }
+}
+
+fn init() -> Result<i32, String> {
+    let cwd = std::env::current_dir()
+        .map_err(|error| format!("cannot read the working directory: {error}"))?;
+    let path = cwd.join(config::CONFIG_NAMES[0]);
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(format!(
+                "{}: already exists; not overwritten",
+                path.display()
+            ));
+        }
+        Err(error) => return Err(format!("{}: cannot create: {error}", path.display())),
+    };
+    use std::io::Write;
+    file.write_all(explain::STARTER_CONFIG.as_bytes())
+        .map_err(|error| format!("{}: cannot write: {error}", path.display()))?;
+    println!(
+        "Wrote {}: edit its rules, then run `canon check`.",
+        config::CONFIG_NAMES[0]
+    );
+    Ok(0)
+}

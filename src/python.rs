@@ -152,6 +152,8 @@ pub struct PyModel {
     pub definitions: Vec<Definition>,
     /// Module-scope bindings at the end of the file.
     pub module_bindings: HashMap<String, Binding>,
+    /// Every name read somewhere in the file.
+    pub used_names: std::collections::HashSet<String>,
     pub problem: Option<ParseProblem>,
 }
 
@@ -161,7 +163,11 @@ pub fn model(source: &SourceText, layout: &source::Layout, module: &ModulePath) 
     let mut builder = Builder::new(text, module.clone());
     match parse_recovering(text) {
         Recovered::Clean(suite) => builder.visit_suite(suite),
-        Recovered::Blanked { suite, problem, blanked } => {
+        Recovered::Blanked {
+            suite,
+            problem,
+            blanked,
+        } => {
             builder.visit_suite(suite);
             builder.recover_imports(layout, |range| blanked.iter().any(|b| overlaps(b, range)));
             builder.model.problem = Some(problem);
@@ -210,7 +216,9 @@ fn parse_recovering(text: &str) -> Recovered {
     for _ in 0..MAX_REPARSES {
         let range = blank_statement(&mut bytes, offset);
         blanked.push(range);
-        let Ok(candidate) = std::str::from_utf8(&bytes) else { break };
+        let Ok(candidate) = std::str::from_utf8(&bytes) else {
+            break;
+        };
         match parse_suite(candidate) {
             Ok(suite) => {
                 return Recovered::Blanked {
@@ -241,7 +249,9 @@ fn blank_statement(bytes: &mut [u8], offset: usize) -> Range<usize> {
     while end < bytes.len() && bytes[end] != b'\n' {
         end += 1;
     }
-    let header = String::from_utf8_lossy(&bytes[start..end]).trim_end().to_string();
+    let header = String::from_utf8_lossy(&bytes[start..end])
+        .trim_end()
+        .to_string();
     let indent = indent_of(&bytes[start..end]);
     if header.ends_with(':') {
         let mut next = end;
@@ -272,7 +282,9 @@ fn blank_statement(bytes: &mut [u8], offset: usize) -> Range<usize> {
 }
 
 fn indent_of(line: &[u8]) -> usize {
-    line.iter().take_while(|b| **b == b' ' || **b == b'\t').count()
+    line.iter()
+        .take_while(|b| **b == b' ' || **b == b'\t')
+        .count()
 }
 
 #[derive(Default)]
@@ -329,17 +341,24 @@ impl<'a> Builder<'a> {
             let body = &text[line.clone()];
             let trimmed = body.trim_start();
             let is_import = ["import", "from"].iter().any(|keyword| {
-                trimmed.strip_prefix(keyword).is_some_and(|rest| rest.starts_with([' ', '\t', '\\']))
+                trimmed
+                    .strip_prefix(keyword)
+                    .is_some_and(|rest| rest.starts_with([' ', '\t', '\\']))
             });
             if !is_import {
                 continue;
             }
             let start = line.start + (body.len() - trimmed.len());
-            let Ok(offset) = u32::try_from(start) else { continue };
+            let Ok(offset) = u32::try_from(start) else {
+                continue;
+            };
             let snippet = &text[start..line.end];
-            if let Ok(ast::Mod::Module(module)) =
-                rustpython_parser::parse_starts_at(snippet, Mode::Module, "<source>", TextSize::from(offset))
-            {
+            if let Ok(ast::Mod::Module(module)) = rustpython_parser::parse_starts_at(
+                snippet,
+                Mode::Module,
+                "<source>",
+                TextSize::from(offset),
+            ) {
                 let nested = start > line.start;
                 for stmt in module.body {
                     self.import_stmt(stmt, nested);
@@ -417,13 +436,13 @@ impl<'a> Builder<'a> {
         let module = if level == 0 {
             written.clone()
         } else {
-            self.module.relative_base(level).map(|base| {
-                match (&written, base.is_empty()) {
+            self.module
+                .relative_base(level)
+                .map(|base| match (&written, base.is_empty()) {
                     (Some(m), true) => m.clone(),
                     (Some(m), false) => format!("{base}.{m}"),
                     (None, _) => base,
-                }
-            })
+                })
         };
         let module = module.filter(|m| !m.is_empty());
         let stmt_index = self.model.imports.len();
@@ -469,7 +488,10 @@ impl<'a> Builder<'a> {
         }
         if let Some(bound) = imported.bound_name() {
             let binding = match (&imported.dotted, &imported.asname) {
-                (Some(dotted), Some(_)) => Binding::Import { dotted: dotted.clone(), name: index },
+                (Some(dotted), Some(_)) => Binding::Import {
+                    dotted: dotted.clone(),
+                    name: index,
+                },
                 (Some(dotted), None) => {
                     // `import a.b.c` binds `a` to the package `a`; `from m import X` binds X.
                     let target = if imported.name.contains('.') && !is_from(&imported) {
@@ -477,7 +499,10 @@ impl<'a> Builder<'a> {
                     } else {
                         dotted.clone()
                     };
-                    Binding::Import { dotted: target, name: index }
+                    Binding::Import {
+                        dotted: target,
+                        name: index,
+                    }
                 }
                 (None, _) => Binding::Local,
             };
@@ -490,15 +515,21 @@ impl<'a> Builder<'a> {
 
     /// The dotted name an expression made only of names and attributes resolves to,
     /// with the import binding its root came from, and each sub-chain's end offset.
-    fn resolve_chain(&self, expr: &ast::Expr) -> Option<(String, Option<usize>, Vec<(String, usize)>)> {
+    fn resolve_chain(
+        &self,
+        expr: &ast::Expr,
+    ) -> Option<(String, Option<usize>, Vec<(String, usize)>)> {
         match expr {
             ast::Expr::Name(name) => {
                 let end = usize::from(name.range.end());
                 match self.lookup(name.id.as_str()) {
-                    Some(Binding::Import { dotted, name: index }) => {
-                        Some((dotted.clone(), Some(*index), vec![(dotted.clone(), end)]))
+                    Some(Binding::Import {
+                        dotted,
+                        name: index,
+                    }) => Some((dotted.clone(), Some(*index), vec![(dotted.clone(), end)])),
+                    Some(Binding::Defined(dotted)) => {
+                        Some((dotted.clone(), None, vec![(dotted.clone(), end)]))
                     }
-                    Some(Binding::Defined(dotted)) => Some((dotted.clone(), None, vec![(dotted.clone(), end)])),
                     Some(Binding::Local) => None,
                     None => {
                         let dotted = format!("builtins.{}", name.id.as_str());
@@ -540,7 +571,10 @@ impl<'a> Builder<'a> {
     /// The text between the call's parentheses.
     fn args_range(&self, callee_end: usize, call_end: usize) -> Range<usize> {
         let between = &self.text[callee_end.min(call_end)..call_end];
-        let open = between.find('(').map(|i| callee_end + i + 1).unwrap_or(call_end);
+        let open = between
+            .find('(')
+            .map(|i| callee_end + i + 1)
+            .unwrap_or(call_end);
         let close = if call_end > open && self.text.as_bytes()[call_end - 1] == b')' {
             call_end - 1
         } else {
@@ -553,11 +587,20 @@ impl<'a> Builder<'a> {
         let first = call.args.first().or_else(|| {
             call.keywords
                 .iter()
-                .find(|keyword| keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == "target" || arg.as_str() == "name"))
+                .find(|keyword| {
+                    keyword
+                        .arg
+                        .as_ref()
+                        .is_some_and(|arg| arg.as_str() == "target" || arg.as_str() == "name")
+                })
                 .map(|keyword| &keyword.value)
         });
-        let Some(ast::Expr::Constant(constant)) = first else { return };
-        let ast::Constant::Str(value) = &constant.value else { return };
+        let Some(ast::Expr::Constant(constant)) = first else {
+            return;
+        };
+        let ast::Constant::Str(value) = &constant.value else {
+            return;
+        };
         if !crate::config::is_dotted_name(value) {
             return;
         }
@@ -570,6 +613,13 @@ impl<'a> Builder<'a> {
     }
 
     fn on_attribute_chain(&mut self, expr: &ast::Expr) -> bool {
+        let mut root = expr;
+        while let ast::Expr::Attribute(attribute) = root {
+            root = &attribute.value;
+        }
+        if let ast::Expr::Name(name) = root {
+            self.model.used_names.insert(name.id.to_string());
+        }
         let Some((dotted, Some(via), prefixes)) = self.resolve_chain(expr) else {
             return false;
         };
@@ -647,7 +697,10 @@ impl<'a> Builder<'a> {
 }
 
 fn is_from(imported: &ImportedName) -> bool {
-    imported.dotted.as_deref().is_some_and(|dotted| dotted != imported.name)
+    imported
+        .dotted
+        .as_deref()
+        .is_some_and(|dotted| dotted != imported.name)
 }
 
 /// Callees whose first argument is a dotted module or object path.
@@ -740,7 +793,9 @@ impl Visitor for Builder<'_> {
     }
 
     fn visit_expr_name(&mut self, node: ast::ExprName) {
-        if !matches!(node.ctx, ast::ExprContext::Load) {
+        if matches!(node.ctx, ast::ExprContext::Load) {
+            self.model.used_names.insert(node.id.to_string());
+        } else {
             self.bind(node.id.as_str(), Binding::Local);
         }
     }
@@ -813,7 +868,15 @@ mod tests {
         );
         assert_eq!(
             dotted(&model),
-            vec!["a.b.c", "a.b", "m.X", "m.Y", "pkg.ws.manager.W", "pkg.up", "q"]
+            vec![
+                "a.b.c",
+                "a.b",
+                "m.X",
+                "m.Y",
+                "pkg.ws.manager.W",
+                "pkg.up",
+                "q"
+            ]
         );
         assert_eq!(model.imports.len(), 6);
     }
@@ -826,7 +889,11 @@ mod tests {
         );
         assert!(dotted(&model).contains(&"pkg.ws.manager.Mgr"));
         assert!(dotted(&model).contains(&"os.path.join"));
-        let callees: Vec<_> = model.calls.iter().filter_map(|c| c.callee.as_deref()).collect();
+        let callees: Vec<_> = model
+            .calls
+            .iter()
+            .filter_map(|c| c.callee.as_deref())
+            .collect();
         assert_eq!(callees, vec!["pkg.ws.manager.Mgr", "os.path.join"]);
     }
 
@@ -838,7 +905,10 @@ mod tests {
         );
         assert_eq!(model.calls[0].callee.as_deref(), Some("app.main.get_mgr"));
         assert_eq!(model.definitions.len(), 1);
-        assert_eq!(&"from pkg import get_mgr\ndef get_mgr():"[model.definitions[0].name_range.clone()], "get_mgr");
+        assert_eq!(
+            &"from pkg import get_mgr\ndef get_mgr():"[model.definitions[0].name_range.clone()],
+            "get_mgr"
+        );
     }
 
     #[test]
@@ -868,7 +938,7 @@ mod tests {
 
     #[test]
     fn recovers_imports_when_blanking_cannot_help() {
-        let text = "from a import (B,\n   C)\n" .to_string() + &"def f(:\n".repeat(40);
+        let text = "from a import (B,\n   C)\n".to_string() + &"def f(:\n".repeat(40);
         let model = build(&text, "m");
         assert!(model.problem.is_some());
         assert_eq!(dotted(&model), vec!["a.B", "a.C"]);

@@ -6,23 +6,48 @@
 use std::ops::Range;
 
 /// Decoded source text with its line table.
+#[derive(Debug)]
 pub struct SourceText {
     /// The text without a BOM; offsets everywhere refer to this string.
     pub text: String,
     pub has_bom: bool,
     /// Why the bytes could not be decoded exactly, if they could not.
     pub decode_problem: Option<String>,
+    /// True when the bytes were Latin-1 (declared by a PEP 263 comment).
+    pub latin1: bool,
     line_starts: Vec<usize>,
 }
 
 impl SourceText {
+    /// The bytes to write for `text` in this file's encoding (BOM kept), or None when
+    /// the text cannot be written back without loss.
+    pub fn encode(&self, text: &str) -> Option<Vec<u8>> {
+        if self.decode_problem.is_some() {
+            return None;
+        }
+        let mut bytes = Vec::with_capacity(text.len() + 3);
+        if self.has_bom {
+            bytes.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        if self.latin1 {
+            for c in text.chars() {
+                bytes.push(u8::try_from(u32::from(c)).ok()?);
+            }
+        } else {
+            bytes.extend_from_slice(text.as_bytes());
+        }
+        Some(bytes)
+    }
+
     pub fn decode(bytes: &[u8]) -> SourceText {
         let (body, has_bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
             Some(rest) => (rest, true),
             None => (bytes, false),
         };
-        let (text, decode_problem) = decode_body(body, has_bom);
-        SourceText::from_text(text, has_bom, decode_problem)
+        let (text, decode_problem, latin1) = decode_body(body, has_bom);
+        let mut source = SourceText::from_text(text, has_bom, decode_problem);
+        source.latin1 = latin1;
+        source
     }
 
     pub fn from_text(text: String, has_bom: bool, decode_problem: Option<String>) -> SourceText {
@@ -32,6 +57,7 @@ impl SourceText {
             text,
             has_bom,
             decode_problem,
+            latin1: false,
             line_starts,
         }
     }
@@ -64,7 +90,11 @@ impl SourceText {
 
     /// Byte range of 1-based `line` without its line ending.
     pub fn line_range(&self, line: usize) -> Range<usize> {
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(self.text.len());
+        let start = self
+            .line_starts
+            .get(line - 1)
+            .copied()
+            .unwrap_or(self.text.len());
         let mut end = self
             .line_starts
             .get(line)
@@ -83,13 +113,20 @@ impl SourceText {
     /// The lines (1-based, inclusive) a byte range touches.
     pub fn lines_of(&self, range: &Range<usize>) -> (usize, usize) {
         let first = self.line_of(self.clamp(range.start));
-        let last_offset = if range.end > range.start { range.end - 1 } else { range.start };
+        let last_offset = if range.end > range.start {
+            range.end - 1
+        } else {
+            range.start
+        };
         (first, self.line_of(self.clamp(last_offset)).max(first))
     }
 
     /// Offset of 1-based `line` start.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len())
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
     }
 
     /// The line ending the file uses ("\r\n" if its first line ends so).
@@ -109,22 +146,28 @@ impl SourceText {
     }
 }
 
-fn decode_body(body: &[u8], has_bom: bool) -> (String, Option<String>) {
+fn decode_body(body: &[u8], has_bom: bool) -> (String, Option<String>, bool) {
     if let Ok(text) = std::str::from_utf8(body) {
-        return (text.to_string(), None);
+        return (text.to_string(), None, false);
     }
-    let declared = if has_bom { None } else { declared_encoding(body) };
+    let declared = if has_bom {
+        None
+    } else {
+        declared_encoding(body)
+    };
     match declared.as_deref() {
         Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "iso-latin-1") => {
-            (body.iter().map(|&byte| byte as char).collect(), None)
+            (body.iter().map(|&byte| byte as char).collect(), None, true)
         }
         Some(other) if !is_utf8_name(other) => (
             String::from_utf8_lossy(body).into_owned(),
             Some(format!("declared encoding `{other}` is not supported; checked as UTF-8 with invalid bytes replaced")),
+            false,
         ),
         _ => (
             String::from_utf8_lossy(body).into_owned(),
             Some("file is not valid UTF-8; checked with invalid bytes replaced".to_string()),
+            false,
         ),
     }
 }
@@ -141,9 +184,13 @@ fn declared_encoding(body: &[u8]) -> Option<String> {
         if !trimmed.starts_with('#') {
             continue;
         }
-        let Some(index) = trimmed.find("coding") else { continue };
+        let Some(index) = trimmed.find("coding") else {
+            continue;
+        };
         let rest = &trimmed[index + "coding".len()..];
-        let Some(rest) = rest.strip_prefix([':', '=']) else { continue };
+        let Some(rest) = rest.strip_prefix([':', '=']) else {
+            continue;
+        };
         let name: String = rest
             .trim_start()
             .chars()
@@ -220,7 +267,9 @@ impl Scanner<'_> {
             match byte {
                 b'#' => self.comment(),
                 b'\\' if self.peek(1) == Some(b'\n') => self.position += 2,
-                b'\\' if self.peek(1) == Some(b'\r') && self.peek(2) == Some(b'\n') => self.position += 3,
+                b'\\' if self.peek(1) == Some(b'\r') && self.peek(2) == Some(b'\n') => {
+                    self.position += 3
+                }
                 b'\n' => {
                     self.position += 1;
                     if depth == 0 {
@@ -305,7 +354,9 @@ impl Scanner<'_> {
                 parts.push(part_start..self.position);
                 break;
             }
-            if byte == quote && (!triple || (self.peek(1) == Some(quote) && self.peek(2) == Some(quote))) {
+            if byte == quote
+                && (!triple || (self.peek(1) == Some(quote) && self.peek(2) == Some(quote)))
+            {
                 parts.push(part_start..self.position);
                 self.position += if triple { 3 } else { 1 };
                 break;
@@ -349,11 +400,15 @@ impl Scanner<'_> {
                 b'\n' if depth <= 1 && !triple => return,
                 _ if is_ident_start(byte) => {
                     let word_start = self.position;
-                    while self.position < self.bytes.len() && is_ident_continue(self.bytes[self.position]) {
+                    while self.position < self.bytes.len()
+                        && is_ident_continue(self.bytes[self.position])
+                    {
                         self.position += 1;
                     }
                     let word = &self.bytes[word_start..self.position];
-                    if matches!(self.bytes.get(self.position), Some(b'\'' | b'"')) && is_string_prefix(word) {
+                    if matches!(self.bytes.get(self.position), Some(b'\'' | b'"'))
+                        && is_string_prefix(word)
+                    {
                         let formatted = word.iter().any(|b| matches!(b, b'f' | b'F' | b't' | b'T'));
                         self.string_literal(word_start, formatted);
                     }
@@ -414,7 +469,11 @@ mod tests {
     fn scanner_finds_strings_comments_and_logical_lines() {
         let text = "a = f\"x{y['k']}z\"  # note\nfrom m import (\n    A,  # why\n    B)\ns = '''one\ntwo'''\n";
         let layout = scan(text);
-        let literal_parts: Vec<&str> = layout.strings[0].parts.iter().map(|r| &text[r.clone()]).collect();
+        let literal_parts: Vec<&str> = layout.strings[0]
+            .parts
+            .iter()
+            .map(|r| &text[r.clone()])
+            .collect();
         assert_eq!(literal_parts, vec!["x", "z"]);
         assert_eq!(layout.comments.len(), 2);
         assert_eq!(&text[layout.comments[0].clone()], "# note");

@@ -1,0 +1,1 @@
+"""Netra backend: chat, agents and the WebSocket layer that streams their events."""

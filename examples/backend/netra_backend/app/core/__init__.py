@@ -1,0 +1,1 @@
+"""Cross-cutting services: configuration and per-request user context."""

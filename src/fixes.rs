@@ -1,0 +1,494 @@
+//! Fixes: building the edits that move a file onto its canonical names (import
+//! statements, string targets, call templates, inserted imports).
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::python::{Binding, CallSite, ImportStmt, RefKind};
+use crate::rules::FileContext;
+use crate::source::SourceText;
+use std::ops::Range;
+
+fn edit(range: Range<usize>, content: String) -> Edit {
+    Edit {
+        range,
+        content,
+        start: (0, 0),
+        end: (0, 0),
+    }
+}
+
+/// A fix that is shown but never applied.
+pub fn display_only(message: String, replacement: String) -> Fix {
+    Fix {
+        applicability: Applicability::DisplayOnly,
+        message,
+        replacement,
+        edits: Vec::new(),
+    }
+}
+
+fn split_last(dotted: &str) -> (&str, &str) {
+    match dotted.rfind('.') {
+        Some(index) => (&dotted[..index], &dotted[index + 1..]),
+        None => ("", dotted),
+    }
+}
+
+fn alias(name: &str, local: &str) -> String {
+    if name == local {
+        name.to_string()
+    } else {
+        format!("{name} as {local}")
+    }
+}
+
+/// The whitespace before `offset` on its line, or None when code precedes it there.
+fn indentation(source: &SourceText, offset: usize) -> Option<&str> {
+    let line_start = source.line_start(source.line_of(offset));
+    let prefix = &source.text[line_start..offset];
+    prefix
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+        .then_some(prefix)
+}
+
+/// The range of the module name (with its leading dots) in a `from` import.
+pub fn from_module_range(source: &SourceText, stmt: &ImportStmt) -> Option<Range<usize>> {
+    let text = &source.text[stmt.range.clone()];
+    let rest = text.strip_prefix("from")?;
+    let skipped = rest.len() - rest.trim_start_matches([' ', '\t', '\\', '\n', '\r']).len();
+    let start = stmt.range.start + 4 + skipped;
+    let module_len = source.text[start..stmt.range.end]
+        .find(|c: char| !(c == '.' || c == '_' || c.is_alphanumeric()))
+        .unwrap_or(stmt.range.end - start);
+    (module_len > 0).then(|| start..start + module_len)
+}
+
+/// The statement(s) that import `new` (a dotted name) under `local`.
+fn canonical_import(new: &str, local: &str, star: bool) -> (String, String) {
+    if star {
+        return (new.to_string(), format!("from {new} import *"));
+    }
+    let (module, name) = split_last(new);
+    if module.is_empty() {
+        return (String::new(), format!("import {}", alias(name, local)));
+    }
+    (module.to_string(), alias(name, local))
+}
+
+/// The fix of one import statement whose `flagged` names map onto new dotted names.
+pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, String)]) -> Fix {
+    let model = file.model;
+    let source = file.source;
+    let stmt = &model.imports[stmt_index];
+    let mut applicability = Applicability::Safe;
+    let mut statements: Vec<String> = Vec::new();
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (name_index, new) in flagged {
+        let imported = &model.names[*name_index];
+        let is_from = stmt.from_module.is_some();
+        if is_from {
+            let local = imported
+                .asname
+                .clone()
+                .unwrap_or_else(|| imported.name.clone());
+            if already_imported(file, *name_index, &local, new) {
+                continue;
+            }
+            let (module, text) = canonical_import(new, &local, imported.name == "*");
+            if module.is_empty() || imported.name == "*" {
+                statements.push(text);
+            } else {
+                match groups.iter_mut().find(|(existing, _)| *existing == module) {
+                    Some((_, names)) => names.push(text),
+                    None => groups.push((module, vec![text])),
+                }
+            }
+            continue;
+        }
+        match &imported.asname {
+            Some(local) => {
+                let (module, last) = split_last(new);
+                let is_module = last.starts_with(|c: char| c.is_lowercase() || c == '_');
+                if is_module || module.is_empty() {
+                    statements.push(format!("import {new} as {local}"));
+                } else {
+                    statements.push(format!("from {module} import {}", alias(last, local)));
+                }
+            }
+            None => {
+                let used = model
+                    .references
+                    .iter()
+                    .any(|reference| matches!(&reference.kind, RefKind::Attribute { via, .. } if via == name_index));
+                if used {
+                    applicability = Applicability::Unsafe;
+                }
+                statements.push(format!("import {new}"));
+            }
+        }
+    }
+    for (module, names) in groups {
+        statements.insert(0, format!("from {module} import {}", names.join(", ")));
+    }
+    let flagged_names: Vec<usize> = flagged.iter().map(|(name, _)| *name).collect();
+    let kept = stmt.names.iter().any(|name| !flagged_names.contains(name));
+    let separator = match indentation(source, stmt.range.start) {
+        Some(indent) => format!("{}{indent}", source.newline()),
+        None => "; ".to_string(),
+    };
+    let mut parts = Vec::new();
+    if kept {
+        parts.push(without_names(file, stmt, &flagged_names));
+    }
+    parts.extend(statements.iter().cloned());
+    let content = parts.join(&separator);
+    let replacement = statements.join("\n");
+    Fix {
+        applicability,
+        message: if statements.is_empty() {
+            "Remove the deprecated import (the canonical one is already there)".to_string()
+        } else {
+            format!(
+                "Import from the canonical path: `{}`",
+                statements.join("; ")
+            )
+        },
+        replacement: if replacement.is_empty() {
+            content.clone()
+        } else {
+            replacement
+        },
+        edits: vec![edit(stmt.range.clone(), content)],
+    }
+}
+
+/// True when another, unflagged import already binds `local` to `new`.
+fn already_imported(file: &FileContext, flagged: usize, local: &str, new: &str) -> bool {
+    file.model.names.iter().enumerate().any(|(index, other)| {
+        index != flagged
+            && other.dotted.as_deref() == Some(new)
+            && other.bound_name() == Some(local)
+    })
+}
+
+/// The statement's text with the `flagged` aliases (and their commas) removed.
+fn without_names(file: &FileContext, stmt: &ImportStmt, flagged: &[usize]) -> String {
+    let text = &file.source.text;
+    let base = stmt.range.start;
+    let mut result = text[stmt.range.clone()].to_string();
+    let mut ranges: Vec<Range<usize>> = flagged
+        .iter()
+        .map(|&index| file.model.names[index].range.clone())
+        .collect();
+    ranges.sort_by_key(|range| std::cmp::Reverse(range.start));
+    for range in ranges {
+        let local = range.start - base..range.end - base;
+        let after = &result[local.end..];
+        let trimmed = after.trim_start_matches([' ', '\t']);
+        let removal = if let Some(rest) = trimmed.strip_prefix(',') {
+            let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            local.start..local.end + (after.len() - trimmed.len()) + 1 + spaces
+        } else {
+            let before = &result[..local.start];
+            let trimmed_before = before.trim_end_matches([' ', '\t', '\n', '\r', '\\']);
+            if trimmed_before.ends_with(',') {
+                trimmed_before.len() - 1..local.end
+            } else {
+                local.clone()
+            }
+        };
+        result.replace_range(removal, "");
+    }
+    let lines: Vec<&str> = result.split('\n').collect();
+    let kept: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .filter(|(index, line)| *index == 0 || !line.trim().is_empty())
+        .map(|(_, line)| *line)
+        .collect();
+    kept.join("\n")
+}
+
+/// Replaces the dotted path inside a string literal.
+pub fn string_fix(source: &SourceText, range: &Range<usize>, old: &str, new: &str) -> Fix {
+    let literal = &source.text[range.clone()];
+    if literal.matches(old).count() != 1 {
+        return display_only(format!("use `{new}`"), new.to_string());
+    }
+    let content = literal.replacen(old, new, 1);
+    Fix {
+        applicability: Applicability::Safe,
+        message: format!("Replace with `{new}`"),
+        replacement: content.clone(),
+        edits: vec![edit(range.clone(), content)],
+    }
+}
+
+/// Fills a `replace-with` template with the call's callee and argument text.
+pub fn fill_template(template: &str, callee: &str, args: &str) -> String {
+    let mut result = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        result.push_str(&rest[..open]);
+        let after = &rest[open..];
+        if let Some(tail) = after.strip_prefix("{callee}") {
+            result.push_str(callee);
+            rest = tail;
+        } else if let Some(tail) = after.strip_prefix("{args}") {
+            result.push_str(args);
+            rest = tail;
+        } else {
+            result.push('{');
+            rest = &after[1..];
+        }
+    }
+    result.push_str(rest);
+    result
+}
+
+/// The fix of a call matched by a `call` rule with a template.
+pub fn call_fix(
+    file: &FileContext,
+    call: &CallSite,
+    template: &str,
+    requires_import: Option<&str>,
+) -> Fix {
+    let text = &file.source.text;
+    let replacement = fill_template(
+        template,
+        &text[call.callee_range.clone()],
+        &text[call.args_range.clone()],
+    );
+    let mut edits = vec![edit(call.call_range.clone(), replacement.clone())];
+    let mut applicability = Applicability::Safe;
+    let mut message = format!(
+        "Replace with `{}`",
+        replacement.lines().next().unwrap_or_default()
+    );
+    let mut shown = replacement.clone();
+    if let Some(required) = requires_import {
+        let (module, name) = split_last(required);
+        match file.model.module_bindings.get(name) {
+            Some(Binding::Import { dotted, .. }) | Some(Binding::Defined(dotted))
+                if dotted == required => {}
+            None => {
+                let statement = if module.is_empty() {
+                    format!("import {name}")
+                } else {
+                    format!("from {module} import {name}")
+                };
+                let at = import_insertion_point(file);
+                edits.push(edit(
+                    at..at,
+                    format!("{statement}{}", file.source.newline()),
+                ));
+                message.push_str(&format!(" and add `{statement}`"));
+                shown = format!("{replacement}\n{statement}");
+            }
+            Some(_) => {
+                applicability = Applicability::Unsafe;
+                message.push_str(&format!(" (`{name}` is bound to something else in this file: import `{required}` yourself)"));
+            }
+        }
+    }
+    Fix {
+        applicability,
+        message,
+        replacement: shown,
+        edits,
+    }
+}
+
+/// Where a new module-level import goes: after the last module-level import, else
+/// after the module docstring and leading comments.
+pub fn import_insertion_point(file: &FileContext) -> usize {
+    let source = file.source;
+    let last_import = file
+        .model
+        .imports
+        .iter()
+        .filter(|stmt| !stmt.nested && indentation(source, stmt.range.start) == Some(""))
+        .map(|stmt| stmt.range.end)
+        .max();
+    let after = match last_import {
+        Some(end) => end,
+        None => {
+            let docstring = file
+                .layout
+                .strings
+                .first()
+                .filter(|literal| {
+                    source.text[..literal.range.start]
+                        .trim()
+                        .lines()
+                        .all(|line| line.trim_start().starts_with('#') || line.trim().is_empty())
+                })
+                .map(|literal| literal.range.end);
+            match docstring {
+                Some(end) => end,
+                None => return leading_comments_end(source),
+            }
+        }
+    };
+    let line = source.line_of(after.saturating_sub(1).max(0));
+    source.line_start(line + 1).min(source.text.len())
+}
+
+fn leading_comments_end(source: &SourceText) -> usize {
+    let mut line = 1;
+    while line <= source.line_count() && source.line_text(line).trim_start().starts_with('#') {
+        line += 1;
+    }
+    source.line_start(line)
+}
+
+/// The result of applying fixes to one file's text.
+pub struct Applied {
+    pub text: String,
+    /// Indexes (into the diagnostics given) of the fixes applied.
+    pub fixed: Vec<usize>,
+}
+
+/// Applies the fixes of `diagnostics` that `allow_unsafe` permits; identical edits
+/// are applied once, and a fix overlapping one already taken waits for another run.
+pub fn apply(text: &str, diagnostics: &[Diagnostic], allow_unsafe: bool) -> Applied {
+    let mut taken: Vec<Edit> = Vec::new();
+    let mut fixed = Vec::new();
+    let mut candidates: Vec<(usize, &Fix)> = diagnostics
+        .iter()
+        .enumerate()
+        .filter_map(|(index, diagnostic)| diagnostic.fix.as_ref().map(|fix| (index, fix)))
+        .filter(|(_, fix)| !fix.edits.is_empty())
+        .filter(|(_, fix)| match fix.applicability {
+            Applicability::Safe => true,
+            Applicability::Unsafe => allow_unsafe,
+            Applicability::DisplayOnly => false,
+        })
+        .collect();
+    candidates.sort_by_key(|(_, fix)| fix.edits.iter().map(|edit| edit.range.start).min());
+    for (index, fix) in candidates {
+        let conflicts = fix.edits.iter().any(|edit| {
+            taken
+                .iter()
+                .any(|other| other != edit && ranges_clash(&other.range, &edit.range))
+        });
+        if conflicts {
+            continue;
+        }
+        for edit in &fix.edits {
+            if !taken.contains(edit) {
+                taken.push(edit.clone());
+            }
+        }
+        fixed.push(index);
+    }
+    taken.sort_by_key(|edit| (edit.range.start, edit.range.end));
+    let mut result = String::with_capacity(text.len() + 64);
+    let mut cursor = 0;
+    for edit in &taken {
+        result.push_str(&text[cursor..edit.range.start]);
+        result.push_str(&edit.content);
+        cursor = edit.range.end;
+    }
+    result.push_str(&text[cursor..]);
+    Applied {
+        text: result,
+        fixed,
+    }
+}
+
+/// Two edits clash when they overlap, or insert at the same point as another replaces.
+fn ranges_clash(a: &Range<usize>, b: &Range<usize>) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return a.start > b.start && a.start < b.end || b.start > a.start && b.start < a.end;
+    }
+    a.start < b.end && b.start < a.end
+}
+
+/// Why fixed text must not be written, if it must not: it no longer parses (when the
+/// original did), or it reads a name it no longer binds.
+pub fn unsafe_result(
+    before: &crate::python::PyModel,
+    after: &crate::python::PyModel,
+) -> Option<String> {
+    if before.problem.is_none() {
+        if let Some(problem) = &after.problem {
+            return Some(format!(
+                "the fixed file would not parse ({})",
+                problem.message
+            ));
+        }
+    }
+    let mut lost: Vec<&String> = after
+        .used_names
+        .iter()
+        .filter(|name| {
+            before.module_bindings.contains_key(*name) && !after.module_bindings.contains_key(*name)
+        })
+        .collect();
+    lost.sort();
+    lost.first()
+        .map(|name| format!("the fixed file would use `{name}` without binding it"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fill_callee_and_args() {
+        assert_eq!(
+            fill_template("F.create({args})", "get()", "a, b=1"),
+            "F.create(a, b=1)"
+        );
+        assert_eq!(
+            fill_template("{callee}.create_for_user({args})", "N", "{x}"),
+            "N.create_for_user({x})"
+        );
+    }
+}
+
+#[cfg(test)]
+mod apply_tests {
+    use super::*;
+    use crate::config::Severity;
+
+    fn diagnostic(edits: Vec<(Range<usize>, &str)>, applicability: Applicability) -> Diagnostic {
+        Diagnostic {
+            path: "a.py".into(),
+            code: "CAN001",
+            rule: "r".into(),
+            severity: Severity::Error,
+            message: String::new(),
+            start: (1, 1),
+            end: (1, 1),
+            source_line: String::new(),
+            range: 0..0,
+            fix: Some(Fix {
+                applicability,
+                message: String::new(),
+                replacement: String::new(),
+                edits: edits
+                    .into_iter()
+                    .map(|(range, text)| edit(range, text.to_string()))
+                    .collect(),
+            }),
+        }
+    }
+
+    #[test]
+    fn identical_edits_apply_once_and_overlaps_wait() {
+        let text = "abcdef";
+        let diagnostics = vec![
+            diagnostic(vec![(0..2, "X"), (6..6, "!")], Applicability::Safe),
+            diagnostic(vec![(6..6, "!")], Applicability::Safe),
+            diagnostic(vec![(1..3, "Y")], Applicability::Safe),
+            diagnostic(vec![(4..5, "Z")], Applicability::Unsafe),
+        ];
+        let applied = apply(text, &diagnostics, false);
+        assert_eq!(applied.text, "Xcdef!");
+        assert_eq!(applied.fixed, vec![0, 1]);
+        let applied = apply(text, &diagnostics, true);
+        assert_eq!(applied.text, "XcdZf!");
+    }
+}

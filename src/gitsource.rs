@@ -1,0 +1,532 @@
+//! Where the Python to check comes from: the git index (staged blobs), commits, the
+//! working tree or stdin, and which of its lines count as changed.
+//!
+//! Everything git-related goes through libgit2 (`git2`); the product never runs `git`.
+
+use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Patch, Repository, Tree};
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+/// The lines of a file that are checked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LineSet {
+    All,
+    /// 1-based line numbers.
+    Some(BTreeSet<usize>),
+}
+
+impl LineSet {
+    /// True when any line in `first..=last` is in the set.
+    pub fn touches(&self, first: usize, last: usize) -> bool {
+        match self {
+            LineSet::All => true,
+            LineSet::Some(lines) => lines.range(first..=last).next().is_some(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, LineSet::Some(lines) if lines.is_empty())
+    }
+}
+
+/// Where a file's bytes are read from.
+#[derive(Debug)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    Disk(PathBuf),
+}
+
+/// One file to check.
+#[derive(Debug)]
+pub struct FileInput {
+    /// Relative to the project root, with `/` separators.
+    pub path: String,
+    pub content: Content,
+    pub changed: LineSet,
+}
+
+/// The repository (if any) and the directory output paths are relative to.
+pub struct Workspace {
+    pub repo: Option<Repository>,
+    /// The repository's work tree, or the directory to treat as the project root.
+    pub root: PathBuf,
+    pub cwd: PathBuf,
+}
+
+/// A failure that ends the run with exit status 2.
+pub type GitResult<T> = Result<T, String>;
+
+pub fn is_python_path(path: &str) -> bool {
+    path.ends_with(".py") || path.ends_with(".pyi")
+}
+
+impl Workspace {
+    /// Opens the repository containing `cwd`, if there is one.
+    pub fn discover(cwd: &Path) -> GitResult<Workspace> {
+        let cwd = canonical(cwd);
+        match Repository::discover(&cwd) {
+            Ok(repo) => {
+                let root = match repo.workdir() {
+                    Some(workdir) => canonical(workdir),
+                    None => canonical(repo.path()),
+                };
+                Ok(Workspace {
+                    repo: Some(repo),
+                    root,
+                    cwd,
+                })
+            }
+            Err(_) => Ok(Workspace {
+                repo: None,
+                root: cwd.clone(),
+                cwd,
+            }),
+        }
+    }
+
+    /// The repository, or an error saying why a git mode needs one.
+    pub fn repo(&self, mode: &str) -> GitResult<&Repository> {
+        let repo = self.repo.as_ref().ok_or_else(|| {
+            format!(
+                "{}: not a git repository (needed for {mode})",
+                self.cwd.display()
+            )
+        })?;
+        if repo.is_bare() {
+            return Err(format!(
+                "{}: bare repository has no work tree (needed for {mode})",
+                repo.path().display()
+            ));
+        }
+        Ok(repo)
+    }
+
+    /// `arg` (relative to the working directory) as a root-relative path.
+    pub fn relative(&self, arg: &Path) -> GitResult<String> {
+        let absolute = normalize(&self.cwd.join(arg));
+        let relative = absolute.strip_prefix(&self.root).map_err(|_| {
+            format!(
+                "{}: path is outside the repository {}",
+                arg.display(),
+                self.root.display()
+            )
+        })?;
+        Ok(slash_path(relative))
+    }
+
+    fn pathspecs(&self, paths: &[PathBuf]) -> GitResult<Vec<String>> {
+        paths.iter().map(|path| self.relative(path)).collect()
+    }
+}
+
+/// True when `path` is one of `specs` or lies under one of them.
+fn in_specs(path: &str, specs: &[String]) -> bool {
+    specs.is_empty()
+        || specs.iter().any(|spec| {
+            spec.is_empty()
+                || path == spec
+                || path
+                    .strip_prefix(spec.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
+}
+
+/// Removes `.` and resolves `..` lexically.
+fn normalize(path: &Path) -> PathBuf {
+    let mut result = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                result.pop();
+            }
+            other => result.push(other.as_os_str()),
+        }
+    }
+    result
+}
+
+pub fn slash_path(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .filter_map(|component| match component {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    parts.join("/")
+}
+
+fn diff_options(specs: &[String]) -> DiffOptions {
+    let mut options = DiffOptions::new();
+    options
+        .context_lines(0)
+        .interhunk_lines(0)
+        .ignore_submodules(true)
+        .disable_pathspec_match(true);
+    for spec in specs {
+        if !spec.is_empty() {
+            options.pathspec(spec);
+        }
+    }
+    options
+}
+
+fn head_tree(repo: &Repository) -> GitResult<Option<Tree<'_>>> {
+    match repo.head() {
+        Ok(head) => head
+            .peel_to_tree()
+            .map(Some)
+            .map_err(|error| format!("cannot read HEAD: {}", error.message())),
+        Err(error)
+            if matches!(
+                error.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(error) => Err(format!("cannot read HEAD: {}", error.message())),
+    }
+}
+
+fn find_renames(diff: &mut git2::Diff<'_>) -> GitResult<()> {
+    let mut find = DiffFindOptions::new();
+    find.renames(true);
+    diff.find_similar(Some(&mut find))
+        .map_err(|error| format!("cannot detect renames: {}", error.message()))
+}
+
+/// A changed file found in a diff: its new path, new blob, and changed lines.
+struct Changed {
+    path: String,
+    blob: Oid,
+    lines: LineSet,
+}
+
+/// The Python files a diff adds or modifies, with the lines it adds.
+fn changed_files(diff: &git2::Diff<'_>, specs: &[String]) -> GitResult<Vec<Changed>> {
+    let mut files = Vec::new();
+    for (index, delta) in diff.deltas().enumerate() {
+        if !matches!(
+            delta.status(),
+            Delta::Added
+                | Delta::Modified
+                | Delta::Renamed
+                | Delta::Copied
+                | Delta::Typechange
+                | Delta::Untracked
+        ) {
+            continue;
+        }
+        let new_file = delta.new_file();
+        if !matches!(
+            new_file.mode(),
+            git2::FileMode::Blob | git2::FileMode::BlobExecutable
+        ) {
+            continue;
+        }
+        let Some(path) = new_file.path().map(slash_path) else {
+            continue;
+        };
+        if !is_python_path(&path) || !in_specs(&path, specs) {
+            continue;
+        }
+        let lines = if matches!(delta.status(), Delta::Added | Delta::Untracked)
+            || delta.flags().is_binary()
+        {
+            LineSet::All
+        } else {
+            let patch = Patch::from_diff(diff, index)
+                .map_err(|error| format!("{path}: cannot diff: {}", error.message()))?;
+            match patch {
+                Some(patch) if !patch.delta().flags().is_binary() => hunk_lines(&patch),
+                _ => LineSet::All,
+            }
+        };
+        files.push(Changed {
+            path,
+            blob: new_file.id(),
+            lines,
+        });
+    }
+    Ok(files)
+}
+
+fn hunk_lines(patch: &Patch<'_>) -> LineSet {
+    let mut lines = BTreeSet::new();
+    for index in 0..patch.num_hunks() {
+        if let Ok((hunk, _)) = patch.hunk(index) {
+            let start = hunk.new_start() as usize;
+            lines.extend(start..start + hunk.new_lines() as usize);
+        }
+    }
+    LineSet::Some(lines)
+}
+
+fn read_blob(repo: &Repository, path: &str, oid: Oid) -> GitResult<Vec<u8>> {
+    repo.find_blob(oid)
+        .map(|blob| blob.content().to_vec())
+        .map_err(|error| format!("{path}: cannot read staged content: {}", error.message()))
+}
+
+/// Staged mode: the index blobs of changed Python files and the lines changed versus
+/// HEAD (every line when there is no HEAD yet). Unmerged paths are returned apart.
+pub fn staged(ws: &Workspace, paths: &[PathBuf]) -> GitResult<(Vec<FileInput>, Vec<String>)> {
+    let repo = ws.repo("--staged")?;
+    let specs = ws.pathspecs(paths)?;
+    let index = repo
+        .index()
+        .map_err(|error| format!("cannot read the git index: {}", error.message()))?;
+    let mut unmerged = Vec::new();
+    if index.has_conflicts() {
+        if let Ok(conflicts) = index.conflicts() {
+            for conflict in conflicts.flatten() {
+                let entry = conflict.our.or(conflict.their).or(conflict.ancestor);
+                if let Some(entry) = entry {
+                    let path = String::from_utf8_lossy(&entry.path).into_owned();
+                    if is_python_path(&path) && in_specs(&path, &specs) && !unmerged.contains(&path)
+                    {
+                        unmerged.push(path);
+                    }
+                }
+            }
+        }
+    }
+    let tree = head_tree(repo)?;
+    let mut options = diff_options(&specs);
+    let mut diff = repo
+        .diff_tree_to_index(tree.as_ref(), Some(&index), Some(&mut options))
+        .map_err(|error| format!("cannot diff the index against HEAD: {}", error.message()))?;
+    find_renames(&mut diff)?;
+    let mut inputs = Vec::new();
+    for changed in changed_files(&diff, &specs)? {
+        if unmerged.contains(&changed.path) {
+            continue;
+        }
+        let bytes = read_blob(repo, &changed.path, changed.blob)?;
+        inputs.push(FileInput {
+            path: changed.path,
+            content: Content::Bytes(bytes),
+            changed: changed.lines,
+        });
+    }
+    Ok((inputs, unmerged))
+}
+
+/// Working-tree files changed versus `base` (HEAD when None), untracked files included.
+pub fn worktree_changes(
+    ws: &Workspace,
+    base: Option<&str>,
+    paths: &[PathBuf],
+) -> GitResult<Vec<FileInput>> {
+    let mode = if base.is_some() {
+        "--diff-base"
+    } else {
+        "--changed"
+    };
+    let repo = ws.repo(mode)?;
+    let specs = ws.pathspecs(paths)?;
+    let tree = match base {
+        Some(rev) => Some(merge_base_tree(repo, rev)?),
+        None => head_tree(repo)?,
+    };
+    let mut options = diff_options(&specs);
+    options
+        .include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .show_untracked_content(true);
+    let mut diff = repo
+        .diff_tree_to_workdir_with_index(tree.as_ref(), Some(&mut options))
+        .map_err(|error| format!("cannot diff the work tree: {}", error.message()))?;
+    find_renames(&mut diff)?;
+    Ok(changed_files(&diff, &specs)?
+        .into_iter()
+        .map(|changed| FileInput {
+            content: Content::Disk(ws.root.join(&changed.path)),
+            path: changed.path,
+            changed: changed.lines,
+        })
+        .collect())
+}
+
+fn merge_base_tree<'r>(repo: &'r Repository, rev: &str) -> GitResult<Tree<'r>> {
+    let base = repo
+        .revparse_single(rev)
+        .and_then(|object| object.peel_to_commit())
+        .map_err(|_| format!("--diff-base {rev}: unknown revision"))?;
+    let head = repo
+        .head()
+        .and_then(|head| head.peel_to_commit())
+        .map_err(|_| "--diff-base: HEAD has no commit".to_string())?;
+    let merge_base = repo.merge_base(base.id(), head.id()).map_err(|_| {
+        let hint = if repo.is_shallow() {
+            " (shallow clone: fetch more history, e.g. `git fetch --deepen=100`)"
+        } else {
+            ""
+        };
+        format!("--diff-base {rev}: no merge base with HEAD{hint}")
+    })?;
+    repo.find_commit(merge_base)
+        .and_then(|commit| commit.tree())
+        .map_err(|error| format!("--diff-base {rev}: {}", error.message()))
+}
+
+fn commit_tree<'r>(repo: &'r Repository, rev: &str, flag: &str) -> GitResult<Option<Tree<'r>>> {
+    if !rev.is_empty() && rev.chars().all(|c| c == '0') {
+        return Ok(None);
+    }
+    repo.revparse_single(rev)
+        .and_then(|object| object.peel_to_tree())
+        .map(Some)
+        .map_err(|_| format!("{flag} {rev}: unknown revision"))
+}
+
+/// Blobs of commit `to` and the lines changed between `from` and `to`.
+pub fn between_refs(
+    ws: &Workspace,
+    from: &str,
+    to: &str,
+    paths: &[PathBuf],
+) -> GitResult<Vec<FileInput>> {
+    let repo = ws.repo("--from-ref/--to-ref")?;
+    let specs = ws.pathspecs(paths)?;
+    let old = commit_tree(repo, from, "--from-ref")?;
+    let new =
+        commit_tree(repo, to, "--to-ref")?.ok_or_else(|| format!("--to-ref {to}: not a commit"))?;
+    let mut options = diff_options(&specs);
+    let mut diff = repo
+        .diff_tree_to_tree(old.as_ref(), Some(&new), Some(&mut options))
+        .map_err(|error| format!("cannot diff {from}..{to}: {}", error.message()))?;
+    find_renames(&mut diff)?;
+    let mut inputs = Vec::new();
+    for changed in changed_files(&diff, &specs)? {
+        let bytes = read_blob(repo, &changed.path, changed.blob)?;
+        inputs.push(FileInput {
+            path: changed.path,
+            content: Content::Bytes(bytes),
+            changed: changed.lines,
+        });
+    }
+    Ok(inputs)
+}
+
+/// The lines of `buffer` that differ from `path` as committed in HEAD (every line
+/// when HEAD has no such file, or there is no repository or HEAD).
+pub fn buffer_changes(ws: &Workspace, path: &str, buffer: &[u8]) -> GitResult<LineSet> {
+    let Some(repo) = ws.repo.as_ref() else {
+        return Ok(LineSet::All);
+    };
+    let Some(tree) = head_tree(repo)? else {
+        return Ok(LineSet::All);
+    };
+    let Ok(entry) = tree.get_path(Path::new(path)) else {
+        return Ok(LineSet::All);
+    };
+    let Ok(blob) = repo.find_blob(entry.id()) else {
+        return Ok(LineSet::All);
+    };
+    let mut options = diff_options(&[]);
+    let patch = Patch::from_blob_and_buffer(
+        &blob,
+        Some(Path::new(path)),
+        buffer,
+        Some(Path::new(path)),
+        Some(&mut options),
+    )
+    .map_err(|error| format!("{path}: cannot diff against HEAD: {}", error.message()))?;
+    if patch.delta().flags().is_binary() {
+        return Ok(LineSet::All);
+    }
+    Ok(hunk_lines(&patch))
+}
+
+/// Working-tree files under `paths` (every line), directories walked honouring
+/// `.gitignore`; `keep` decides which root-relative paths are read.
+pub fn worktree_files(
+    ws: &Workspace,
+    paths: &[PathBuf],
+    keep: &dyn Fn(&str) -> bool,
+) -> GitResult<Vec<FileInput>> {
+    let mut inputs = Vec::new();
+    let mut seen = BTreeSet::new();
+    for arg in paths {
+        let absolute = ws.cwd.join(arg);
+        let metadata = std::fs::symlink_metadata(&absolute)
+            .map_err(|error| format!("{}: {}", arg.display(), io_reason(&error)))?;
+        if metadata.is_dir() {
+            let walker = ignore::WalkBuilder::new(&absolute)
+                .require_git(false)
+                .follow_links(false)
+                .build();
+            for entry in walker {
+                let entry = entry.map_err(|error| format!("{}: {error}", arg.display()))?;
+                if !entry.file_type().is_some_and(|kind| kind.is_file()) {
+                    continue;
+                }
+                push_file(ws, entry.path(), &mut seen, &mut inputs, keep);
+            }
+        } else {
+            push_file(ws, &absolute, &mut seen, &mut inputs, keep);
+        }
+    }
+    Ok(inputs)
+}
+
+fn push_file(
+    ws: &Workspace,
+    absolute: &Path,
+    seen: &mut BTreeSet<String>,
+    inputs: &mut Vec<FileInput>,
+    keep: &dyn Fn(&str) -> bool,
+) {
+    let normal = normalize(absolute);
+    let Ok(relative) = normal.strip_prefix(&ws.root) else {
+        return;
+    };
+    let path = slash_path(relative);
+    if !is_python_path(&path) || !keep(&path) || !seen.insert(path.clone()) {
+        return;
+    }
+    inputs.push(FileInput {
+        content: Content::Disk(normal),
+        path,
+        changed: LineSet::All,
+    });
+}
+
+pub fn io_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_sets_answer_range_questions() {
+        let lines = LineSet::Some([3, 7].into_iter().collect());
+        assert!(lines.touches(1, 3));
+        assert!(!lines.touches(4, 6));
+        assert!(lines.touches(6, 9));
+        assert!(LineSet::All.touches(100, 100));
+    }
+
+    #[test]
+    fn pathspecs_match_files_and_directories() {
+        let specs = vec!["pkg".to_string(), "a.py".to_string()];
+        assert!(in_specs("pkg/x.py", &specs));
+        assert!(in_specs("a.py", &specs));
+        assert!(!in_specs("pkg2/x.py", &specs));
+        assert!(!in_specs("b/a.py", &specs));
+        assert_eq!(normalize(Path::new("/r/./a/../b")), PathBuf::from("/r/b"));
+    }
+}

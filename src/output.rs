@@ -1,0 +1,420 @@
+//! Printing diagnostics in every output format (human, concise, json, github, sarif),
+//! with control characters escaped and colour only where asked for.
+
+use crate::config::{Config, Severity};
+use crate::diagnostic::{url, Diagnostic, PARSE_CODE, PARSE_RULE};
+use owo_colors::OwoColorize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Concise,
+    Json,
+    Github,
+    Sarif,
+}
+
+/// Makes text safe for a terminal or a one-line format: control characters and
+/// bidirectional overrides become visible escapes.
+pub fn escape(text: &str) -> String {
+    let mut result = String::with_capacity(text.len());
+    for c in text.chars() {
+        let invisible = matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || invisible {
+            match c {
+                '\t' => result.push_str("\\t"),
+                '\n' => result.push_str("\\n"),
+                '\r' => result.push_str("\\r"),
+                c if (c as u32) < 0x80 => result.push_str(&format!("\\x{:02x}", c as u32)),
+                c => result.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            }
+        } else {
+            result.push(c);
+        }
+    }
+    result
+}
+
+/// What the summary line and exit status need to know.
+pub struct Summary {
+    pub fixed: usize,
+    /// Diagnostics whose fix exists but was not applied because the file was held back.
+    pub held_back: Vec<String>,
+}
+
+pub struct Printer<'a> {
+    pub format: Format,
+    pub color: bool,
+    pub quiet: bool,
+    pub statistics: bool,
+    pub config: &'a Config,
+}
+
+impl Printer<'_> {
+    pub fn print(
+        &self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+        summary: &Summary,
+    ) -> std::io::Result<()> {
+        match self.format {
+            Format::Human if self.statistics => self.statistics(out, diagnostics, summary),
+            Format::Human => self.human(out, diagnostics, summary),
+            Format::Concise if self.statistics => self.statistics(out, diagnostics, summary),
+            Format::Concise => self.concise(out, diagnostics),
+            Format::Json => json_output(out, diagnostics),
+            Format::Github => github(out, diagnostics),
+            Format::Sarif => self.sarif(out, diagnostics),
+        }
+    }
+
+    fn header(&self, diagnostic: &Diagnostic) -> String {
+        let location = format!(
+            "{}:{}:{}:",
+            escape(&diagnostic.path),
+            diagnostic.start.0,
+            diagnostic.start.1
+        );
+        let code = diagnostic.code;
+        let rule = format!("[{}]", escape(&diagnostic.rule));
+        let message = escape(&diagnostic.message);
+        if !self.color {
+            return format!("{location} {code} {rule} {message}");
+        }
+        let code = match diagnostic.severity {
+            Severity::Error => code.red().bold().to_string(),
+            Severity::Warning => code.yellow().bold().to_string(),
+        };
+        format!("{} {code} {} {message}", location.bold(), rule.dimmed())
+    }
+
+    fn concise(&self, out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
+        for diagnostic in diagnostics {
+            writeln!(
+                out,
+                "{}:{}:{}: {} [{}] {}",
+                escape(&diagnostic.path),
+                diagnostic.start.0,
+                diagnostic.start.1,
+                diagnostic.code,
+                escape(&diagnostic.rule),
+                escape(&diagnostic.message)
+            )?;
+        }
+        Ok(())
+    }
+
+    fn human(
+        &self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+        summary: &Summary,
+    ) -> std::io::Result<()> {
+        for diagnostic in diagnostics {
+            writeln!(out, "{}", self.header(diagnostic))?;
+            if !diagnostic.source_line.is_empty() {
+                self.snippet(out, diagnostic)?;
+            }
+            if let Some(fix) = &diagnostic.fix {
+                let mut lines = fix.replacement.lines();
+                let first = escape(lines.next().unwrap_or_default());
+                let label = if self.color {
+                    "fix:".green().bold().to_string()
+                } else {
+                    "fix:".to_string()
+                };
+                let note = match fix.applicability {
+                    crate::diagnostic::Applicability::Safe => "",
+                    crate::diagnostic::Applicability::Unsafe => {
+                        "  (unsafe: applied with --unsafe-fixes)"
+                    }
+                    crate::diagnostic::Applicability::DisplayOnly => {
+                        "  (not applied automatically)"
+                    }
+                };
+                writeln!(out, "    {label} {first}{note}")?;
+                for line in lines {
+                    writeln!(out, "         {}", escape(line))?;
+                }
+            }
+            writeln!(out)?;
+        }
+        for path in &summary.held_back {
+            writeln!(
+                out,
+                "{}: not fixed: the file has unstaged changes; stage or stash them first",
+                escape(path)
+            )?;
+        }
+        if !self.quiet {
+            writeln!(out, "{}", summary_line(diagnostics, summary))?;
+        }
+        Ok(())
+    }
+
+    fn snippet(&self, out: &mut dyn Write, diagnostic: &Diagnostic) -> std::io::Result<()> {
+        let line_number = diagnostic.start.0.to_string();
+        let gutter = " ".repeat(line_number.len());
+        let shown: String = diagnostic
+            .source_line
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
+        let shown = escape(&shown);
+        let start_column = diagnostic.start.1;
+        let width = if diagnostic.end.0 == diagnostic.start.0 {
+            diagnostic.end.1.saturating_sub(start_column).max(1)
+        } else {
+            diagnostic
+                .source_line
+                .chars()
+                .count()
+                .saturating_sub(start_column - 1)
+                .max(1)
+        };
+        let underline = format!("{}{}", " ".repeat(start_column - 1), "^".repeat(width));
+        let underline = if self.color {
+            underline.red().to_string()
+        } else {
+            underline
+        };
+        writeln!(out, " {line_number} | {shown}")?;
+        writeln!(out, " {gutter} | {underline}")
+    }
+
+    fn statistics(
+        &self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+        summary: &Summary,
+    ) -> std::io::Result<()> {
+        let mut counts: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+        for diagnostic in diagnostics {
+            let entry = counts
+                .entry((diagnostic.code, diagnostic.rule.as_str()))
+                .or_default();
+            entry.0 += 1;
+            if diagnostic.fixable() {
+                entry.1 += 1;
+            }
+        }
+        let mut rows: Vec<_> = counts.into_iter().collect();
+        rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+        for ((code, rule), (count, fixable)) in rows {
+            let marker = if fixable > 0 { "[*]" } else { "[ ]" };
+            writeln!(out, "{count:>5}\t{code}\t{marker} {}", escape(rule))?;
+        }
+        if !self.quiet {
+            writeln!(out, "{}", summary_line(diagnostics, summary))?;
+        }
+        Ok(())
+    }
+
+    fn sarif(&self, out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
+        let mut rules: Vec<Value> = self
+            .config
+            .rules
+            .iter()
+            .map(|rule| {
+                let description = crate::explain::summary(rule);
+                json!({
+                    "id": rule.id,
+                    "name": rule.id,
+                    "shortDescription": {"text": description},
+                    "fullDescription": {"text": rule.message.clone().unwrap_or_else(|| description.clone())},
+                    "helpUri": url(rule.kind.code()),
+                    "defaultConfiguration": {"level": sarif_level(rule.severity.unwrap_or(Severity::Error))},
+                    "properties": {"code": rule.kind.code(), "kind": rule.kind.name()},
+                })
+            })
+            .collect();
+        rules.push(json!({
+            "id": PARSE_RULE,
+            "name": PARSE_RULE,
+            "shortDescription": {"text": "file could not be fully parsed; import rules still ran"},
+            "helpUri": url(PARSE_CODE),
+            "defaultConfiguration": {"level": "warning"},
+            "properties": {"code": PARSE_CODE},
+        }));
+        let results: Vec<Value> = diagnostics.iter().map(sarif_result).collect();
+        let document = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "canon",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://github.com/canon-lint/canon",
+                    "rules": rules,
+                }},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }],
+        });
+        serde_json::to_writer_pretty(&mut *out, &document)?;
+        writeln!(out)
+    }
+}
+
+/// `Found N violations (M fixable with --fix) in K files.` or `All checks passed!`.
+pub fn summary_line(diagnostics: &[Diagnostic], summary: &Summary) -> String {
+    let files: std::collections::BTreeSet<&str> =
+        diagnostics.iter().map(|d| d.path.as_str()).collect();
+    let fixable = diagnostics.iter().filter(|d| d.fixable()).count();
+    let mut line = if diagnostics.is_empty() {
+        "All checks passed!".to_string()
+    } else {
+        format!(
+            "Found {} violations ({fixable} fixable with --fix) in {} files.",
+            diagnostics.len(),
+            files.len()
+        )
+    };
+    if summary.fixed > 0 {
+        line.push_str(&format!(" Fixed {} violations.", summary.fixed));
+    }
+    line
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// Percent-encodes a relative path for a SARIF URI.
+fn uri(path: &str) -> String {
+    let mut result = String::new();
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            result.push(byte as char);
+        } else {
+            result.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    result
+}
+
+fn region(start: (usize, usize), end: (usize, usize)) -> Value {
+    json!({"startLine": start.0, "startColumn": start.1, "endLine": end.0, "endColumn": end.1})
+}
+
+fn sarif_result(diagnostic: &Diagnostic) -> Value {
+    let location = json!({"physicalLocation": {
+        "artifactLocation": {"uri": uri(&diagnostic.path), "uriBaseId": "%SRCROOT%"},
+        "region": region(diagnostic.start, diagnostic.end),
+    }});
+    let mut result = json!({
+        "ruleId": diagnostic.rule,
+        "level": sarif_level(diagnostic.severity),
+        "message": {"text": format!("{} {}", diagnostic.code, diagnostic.message)},
+        "locations": [location],
+        "properties": {"code": diagnostic.code},
+    });
+    if let Some(fix) = diagnostic.fix.as_ref().filter(|fix| !fix.edits.is_empty()) {
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|edit| json!({"deletedRegion": region(edit.start, edit.end), "insertedContent": {"text": edit.content}}))
+            .collect();
+        result["fixes"] = json!([{
+            "description": {"text": fix.message},
+            "artifactChanges": [{"artifactLocation": {"uri": uri(&diagnostic.path), "uriBaseId": "%SRCROOT%"}, "replacements": replacements}],
+        }]);
+    }
+    result
+}
+
+fn position(point: (usize, usize)) -> Value {
+    json!({"row": point.0, "column": point.1})
+}
+
+pub fn json_value(diagnostic: &Diagnostic) -> Value {
+    let fix = diagnostic.fix.as_ref().map(|fix| {
+        let edits: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|edit| json!({"content": edit.content, "location": position(edit.start), "end_location": position(edit.end)}))
+            .collect();
+        json!({"applicability": fix.applicability.as_str(), "message": fix.message, "edits": edits})
+    });
+    json!({
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "filename": diagnostic.path,
+        "location": position(diagnostic.start),
+        "end_location": position(diagnostic.end),
+        "fix": fix,
+        "noqa_row": diagnostic.start.0,
+        "url": url(diagnostic.code),
+        "rule": diagnostic.rule,
+        "severity": diagnostic.severity.as_str(),
+    })
+}
+
+fn json_output(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
+    let values: Vec<Value> = diagnostics.iter().map(json_value).collect();
+    serde_json::to_writer_pretty(&mut *out, &values)?;
+    writeln!(out)
+}
+
+/// Escapes a GitHub workflow command property value.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn github_data(text: &str) -> String {
+    let escaped = text
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    escape(&escaped)
+}
+
+fn github(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
+    for diagnostic in diagnostics {
+        let command = match diagnostic.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(
+            out,
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            github_property(&diagnostic.path),
+            diagnostic.start.0,
+            diagnostic.start.1,
+            diagnostic.end.0,
+            diagnostic.end.1,
+            github_property(&format!("{} [{}]", diagnostic.code, diagnostic.rule)),
+            github_data(&diagnostic.message)
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_control_characters() {
+        assert_eq!(escape("a\x1b[31mb\tc"), "a\\x1b[31mb\\tc");
+        assert_eq!(escape("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(escape("plain é"), "plain é");
+    }
+
+    #[test]
+    fn github_values_are_escaped() {
+        assert_eq!(github_property("a,b:c%"), "a%2Cb%3Ac%25");
+        assert_eq!(github_data("one\ntwo"), "one%0Atwo");
+    }
+
+    #[test]
+    fn sarif_uris_are_percent_encoded() {
+        assert_eq!(uri("pkg/my file.py"), "pkg/my%20file.py");
+    }
+}

@@ -1,0 +1,744 @@
+//! The rule engine: runs every configured rule over one file's model and text, keeps
+//! only what the changed lines, suppression comments, `allow-in` and the selection
+//! let through, and attaches each diagnostic's fix.
+
+use crate::config::{Config, Rule, RuleKind, Scope, Severity};
+use crate::diagnostic::{Diagnostic, Fix, PARSE_CODE, PARSE_RULE};
+use crate::fixes;
+use crate::gitsource::LineSet;
+use crate::python::{self, ModulePath, PyModel, RefKind, Reference};
+use crate::source::{self, Layout, SourceText};
+use aho_corasick::AhoCorasick;
+use std::ops::Range;
+
+/// Files larger than this are reported with CAN000 and not checked.
+pub const MAX_FILE_BYTES: usize = 64 << 20;
+
+/// Which rules the command line selected.
+#[derive(Debug, Default, Clone)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    fn enabled(&self, rule_id: &str, code: &str) -> bool {
+        let named = |list: &Vec<String>| {
+            list.iter()
+                .any(|item| item == rule_id || item.eq_ignore_ascii_case(code))
+        };
+        (self.select.is_empty() || named(&self.select)) && !named(&self.ignore)
+    }
+}
+
+/// A rule occurrence counted for the compliance report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub canonical: usize,
+    pub deprecated: usize,
+}
+
+/// Everything one file produced.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Per rule (same order as the config), canonical and deprecated references.
+    pub counts: Vec<Counts>,
+    /// The decoded text, kept when fixes may be applied.
+    pub source: Option<SourceText>,
+}
+
+/// Runs the configured rules; shared by every file of a run.
+pub struct Checker<'c> {
+    pub config: &'c Config,
+    selection: Selection,
+    needles: Option<AhoCorasick>,
+    /// Config-directory-relative path prefix of the project root ("" when equal).
+    root_in_config: Option<String>,
+}
+
+impl<'c> Checker<'c> {
+    /// `root_in_config`: the project root relative to the config directory, or None
+    /// when the root lies outside it (then `prefix` is computed per path).
+    pub fn new(config: &'c Config, selection: Selection, root_in_config: Option<String>) -> Self {
+        let words: Vec<String> = config
+            .rules
+            .iter()
+            .flat_map(|rule| match &rule.kind {
+                RuleKind::Import {
+                    canonical,
+                    deprecated,
+                } => std::iter::once(canonical)
+                    .chain(deprecated.iter())
+                    .map(|name| last_part(name))
+                    .collect(),
+                RuleKind::Call { target, .. } => vec![last_part(target)],
+                RuleKind::Define { name, .. } => vec![name.clone()],
+                RuleKind::Pattern { .. } => vec![],
+            })
+            .collect();
+        let needles = if words.is_empty() {
+            None
+        } else {
+            AhoCorasick::new(&words).ok()
+        };
+        Checker {
+            config,
+            selection,
+            needles,
+            root_in_config,
+        }
+    }
+
+    /// The path relative to the config directory, or None when outside it.
+    pub fn config_path(&self, path: &str) -> Option<String> {
+        let prefix = self.root_in_config.as_deref()?;
+        if prefix.is_empty() {
+            return Some(path.to_string());
+        }
+        path.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .map(str::to_string)
+    }
+
+    /// The module a config-relative path is, under the longest matching `src` root.
+    pub fn module_path(&self, config_path: &str) -> ModulePath {
+        let root = self
+            .config
+            .src
+            .iter()
+            .filter(|root| root.is_empty() || config_path.starts_with(&format!("{root}/")))
+            .max_by_key(|root| root.len());
+        let Some(root) = root else {
+            return ModulePath::default();
+        };
+        let inner = if root.is_empty() {
+            config_path
+        } else {
+            &config_path[root.len() + 1..]
+        };
+        let stem = inner
+            .strip_suffix(".pyi")
+            .or_else(|| inner.strip_suffix(".py"))
+            .unwrap_or(inner);
+        let mut parts: Vec<&str> = stem.split('/').collect();
+        let is_package = parts.last() == Some(&"__init__");
+        if is_package {
+            parts.pop();
+        }
+        if parts.is_empty() || !parts.iter().all(|part| crate::config::is_identifier(part)) {
+            return ModulePath::default();
+        }
+        ModulePath {
+            name: Some(parts.join(".")),
+            is_package,
+        }
+    }
+
+    fn active_rules(&self, config_path: &str) -> Vec<(usize, &'c Rule)> {
+        self.config
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| rule.severity.is_some())
+            .filter(|(_, rule)| self.selection.enabled(&rule.id, rule.kind.code()))
+            .filter(|(_, rule)| !rule.allowed_in(config_path))
+            .collect()
+    }
+
+    /// Checks one file's bytes. `changed` limits which lines are judged.
+    pub fn check(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        changed: &LineSet,
+        keep_source: bool,
+    ) -> FileOutcome {
+        let mut outcome = FileOutcome {
+            counts: vec![Counts::default(); self.config.rules.len()],
+            ..FileOutcome::default()
+        };
+        let parse_enabled = self.selection.enabled(PARSE_RULE, PARSE_CODE);
+        let Some(config_path) = self.config_path(path) else {
+            return outcome;
+        };
+        if bytes.len() > MAX_FILE_BYTES {
+            if parse_enabled {
+                outcome.diagnostics.push(file_warning(
+                    path,
+                    format!(
+                        "file is larger than {} MiB; not checked",
+                        MAX_FILE_BYTES >> 20
+                    ),
+                ));
+            }
+            return outcome;
+        }
+        if bytes.contains(&0) {
+            if parse_enabled {
+                outcome.diagnostics.push(file_warning(
+                    path,
+                    "file contains NUL bytes (binary); not checked".into(),
+                ));
+            }
+            return outcome;
+        }
+        let source = SourceText::decode(bytes);
+        let rules = self.active_rules(&config_path);
+        if rules.is_empty() && source.decode_problem.is_none() {
+            return outcome;
+        }
+        let needs_model = self
+            .needles
+            .as_ref()
+            .is_some_and(|needles| needles.is_match(&source.text))
+            && rules
+                .iter()
+                .any(|(_, rule)| !matches!(rule.kind, RuleKind::Pattern { .. }));
+        let needs_layout = needs_model
+            || rules
+                .iter()
+                .any(|(_, rule)| matches!(rule.kind, RuleKind::Pattern { .. }));
+        if !needs_layout && source.decode_problem.is_none() {
+            return outcome;
+        }
+        let layout = source::scan(&source.text);
+        if has_ignore_file(&source, &layout) {
+            return outcome;
+        }
+        let module = self.module_path(&config_path);
+        let model = if needs_model {
+            python::model(&source, &layout, &module)
+        } else {
+            PyModel::default()
+        };
+        let file = FileContext {
+            path,
+            config_path: &config_path,
+            source: &source,
+            layout: &layout,
+            model: &model,
+        };
+        let mut found = Vec::new();
+        for &(index, rule) in &rules {
+            let severity = rule.severity.unwrap_or(Severity::Error);
+            let mut raw = Vec::new();
+            match &rule.kind {
+                RuleKind::Import {
+                    canonical,
+                    deprecated,
+                } => {
+                    outcome.counts[index] = import_rule(&file, canonical, deprecated, &mut raw);
+                }
+                RuleKind::Call {
+                    target,
+                    replace_with,
+                    requires_import,
+                } => call_rule(
+                    &file,
+                    target,
+                    replace_with.as_deref(),
+                    requires_import.as_deref(),
+                    &mut raw,
+                ),
+                RuleKind::Define {
+                    name,
+                    canonical_file,
+                } => define_rule(&file, name, canonical_file, &mut raw),
+                RuleKind::Pattern { regex, scope } => pattern_rule(&file, regex, *scope, &mut raw),
+            }
+            for finding in raw {
+                found.push((rule, severity, finding));
+            }
+        }
+        let mut diagnostics = Vec::new();
+        for (rule, severity, finding) in found {
+            let (first, last) = source.lines_of(&finding.stmt);
+            if !changed.touches(first, last)
+                || suppressed(&file, first, last, &rule.id, rule.kind.code())
+            {
+                continue;
+            }
+            let message = match &rule.message {
+                Some(extra) => format!("{}. {extra}", finding.message),
+                None => finding.message,
+            };
+            diagnostics.push(make_diagnostic(
+                &file,
+                rule.kind.code(),
+                &rule.id,
+                severity,
+                message,
+                finding.range,
+                finding.fix,
+            ));
+        }
+        let problem = model.problem.as_ref().map(|problem| {
+            let (line, _) = source.position(problem.offset);
+            (problem.offset, format!("could not fully parse: {} at line {line}; import statements were recovered and checked", problem.message))
+        });
+        let decode = source.decode_problem.clone().map(|message| (0, message));
+        if parse_enabled {
+            for (offset, message) in decode.into_iter().chain(problem) {
+                diagnostics.push(make_diagnostic(
+                    &file,
+                    PARSE_CODE,
+                    PARSE_RULE,
+                    Severity::Warning,
+                    message,
+                    offset..offset,
+                    None,
+                ));
+            }
+        }
+        diagnostics.sort_by(|a, b| (a.start, a.code).cmp(&(b.start, b.code)));
+        outcome.diagnostics = diagnostics;
+        if keep_source {
+            outcome.source = Some(source);
+        }
+        outcome
+    }
+}
+
+/// What rules see of one file.
+pub struct FileContext<'a> {
+    pub path: &'a str,
+    pub config_path: &'a str,
+    pub source: &'a SourceText,
+    pub layout: &'a Layout,
+    pub model: &'a PyModel,
+}
+
+/// A rule's raw finding before filtering.
+pub struct Finding {
+    pub range: Range<usize>,
+    /// The statement whose lines decide whether it is checked and suppressed.
+    pub stmt: Range<usize>,
+    pub message: String,
+    pub fix: Option<Fix>,
+}
+
+fn last_part(name: &str) -> String {
+    name.rsplit('.').next().unwrap_or(name).to_string()
+}
+
+fn file_warning(path: &str, message: String) -> Diagnostic {
+    Diagnostic {
+        path: path.to_string(),
+        code: PARSE_CODE,
+        rule: PARSE_RULE.to_string(),
+        severity: Severity::Warning,
+        message,
+        start: (1, 1),
+        end: (1, 1),
+        source_line: String::new(),
+        fix: None,
+        range: 0..0,
+    }
+}
+
+fn make_diagnostic(
+    file: &FileContext,
+    code: &'static str,
+    rule: &str,
+    severity: Severity,
+    message: String,
+    range: Range<usize>,
+    fix: Option<Fix>,
+) -> Diagnostic {
+    let start = file.source.position(range.start);
+    let end = file.source.position(range.end);
+    let fix = fix.map(|mut fix| {
+        for edit in &mut fix.edits {
+            edit.start = file.source.position(edit.range.start);
+            edit.end = file.source.position(edit.range.end);
+        }
+        fix
+    });
+    Diagnostic {
+        path: file.path.to_string(),
+        code,
+        rule: rule.to_string(),
+        severity,
+        message,
+        start,
+        end,
+        source_line: file.source.line_text(start.0).to_string(),
+        fix,
+        range,
+    }
+}
+
+/// True when `dotted` is `prefix` or lies under it.
+pub fn is_under(dotted: &str, prefix: &str) -> bool {
+    dotted == prefix
+        || dotted
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// `dotted` (under `deprecated`) mapped onto `canonical`.
+pub fn map_onto(dotted: &str, deprecated: &str, canonical: &str) -> String {
+    format!("{canonical}{}", &dotted[deprecated.len()..])
+}
+
+fn matching_deprecated<'d>(dotted: &str, deprecated: &'d [String]) -> Option<&'d String> {
+    deprecated.iter().find(|name| is_under(dotted, name))
+}
+
+fn import_rule(
+    file: &FileContext,
+    canonical: &str,
+    deprecated: &[String],
+    out: &mut Vec<Finding>,
+) -> Counts {
+    let mut counts = Counts::default();
+    let model = file.model;
+    let flagged_import = |name: usize| {
+        model.names[name]
+            .dotted
+            .as_deref()
+            .is_some_and(|dotted| matching_deprecated(dotted, deprecated).is_some())
+    };
+    let mut import_findings: Vec<(usize, String)> = Vec::new();
+    let mut module_flagged = vec![false; model.imports.len()];
+    for reference in &model.references {
+        if is_under(&reference.dotted, canonical) {
+            counts.canonical += 1;
+            continue;
+        }
+        match &reference.kind {
+            RefKind::Import(name) => {
+                let Some(old) = matching_deprecated(&reference.dotted, deprecated) else {
+                    continue;
+                };
+                counts.deprecated += 1;
+                import_findings.push((*name, map_onto(&reference.dotted, old, canonical)));
+                let stmt = model.names[*name].stmt;
+                if let Some(Some(module)) = &model.imports[stmt].from_module {
+                    if matching_deprecated(module, deprecated).is_some() {
+                        module_flagged[stmt] = true;
+                    }
+                }
+            }
+            RefKind::Attribute { via, prefixes } => {
+                if flagged_import(*via) {
+                    continue;
+                }
+                let Some((old, end)) = prefixes.iter().find_map(|(prefix, end)| {
+                    matching_deprecated(prefix, deprecated).map(|old| (old, *end))
+                }) else {
+                    continue;
+                };
+                counts.deprecated += 1;
+                let new = map_onto(&reference.dotted, old, canonical);
+                out.push(Finding {
+                    range: reference.range.start..end,
+                    stmt: reference.stmt.clone(),
+                    message: format!("deprecated reference `{}`: use `{new}`", reference.dotted),
+                    fix: Some(fixes::display_only(
+                        format!("refer to `{new}` through a canonical import"),
+                        new,
+                    )),
+                });
+            }
+            RefKind::StringTarget => {
+                let Some(old) = matching_deprecated(&reference.dotted, deprecated) else {
+                    continue;
+                };
+                counts.deprecated += 1;
+                out.push(string_finding(file, reference, old, canonical));
+            }
+        }
+    }
+    let mut by_stmt: Vec<(usize, Vec<(usize, String)>)> = Vec::new();
+    for (name, new) in import_findings {
+        let stmt = model.names[name].stmt;
+        match by_stmt.iter_mut().find(|(index, _)| *index == stmt) {
+            Some((_, names)) => names.push((name, new)),
+            None => by_stmt.push((stmt, vec![(name, new)])),
+        }
+    }
+    for (stmt_index, names) in by_stmt {
+        let stmt = &model.imports[stmt_index];
+        let fix = fixes::import_fix(file, stmt_index, &names);
+        if module_flagged[stmt_index] {
+            let range =
+                fixes::from_module_range(file.source, stmt).unwrap_or_else(|| stmt.range.clone());
+            let module = stmt.from_module.clone().flatten().unwrap_or_default();
+            let old = matching_deprecated(&module, deprecated)
+                .cloned()
+                .unwrap_or_default();
+            out.push(Finding {
+                range,
+                stmt: stmt.range.clone(),
+                message: format!(
+                    "deprecated module `{module}`: use `{}`",
+                    map_onto(&module, &old, canonical)
+                ),
+                fix: Some(fix),
+            });
+            continue;
+        }
+        for (name, new) in &names {
+            let imported = &model.names[*name];
+            let name_range = imported.range.start..imported.range.start + imported.name.len();
+            out.push(Finding {
+                range: name_range,
+                stmt: stmt.range.clone(),
+                message: format!(
+                    "deprecated import `{}`: use `{new}`",
+                    imported.dotted.as_deref().unwrap_or(&imported.name)
+                ),
+                fix: Some(fix.clone()),
+            });
+        }
+    }
+    counts
+}
+
+fn string_finding(
+    file: &FileContext,
+    reference: &Reference,
+    old: &str,
+    canonical: &str,
+) -> Finding {
+    let new = map_onto(&reference.dotted, old, canonical);
+    Finding {
+        range: reference.range.clone(),
+        stmt: reference.stmt.clone(),
+        message: format!(
+            "deprecated path `{}` in a string: use `{new}`",
+            reference.dotted
+        ),
+        fix: Some(fixes::string_fix(
+            file.source,
+            &reference.range,
+            &reference.dotted,
+            &new,
+        )),
+    }
+}
+
+fn call_rule(
+    file: &FileContext,
+    target: &str,
+    template: Option<&str>,
+    requires_import: Option<&str>,
+    out: &mut Vec<Finding>,
+) {
+    for call in &file.model.calls {
+        if call.callee.as_deref() != Some(target) {
+            continue;
+        }
+        let fix = template.map(|template| fixes::call_fix(file, call, template, requires_import));
+        let message = match &fix {
+            Some(fix) => format!(
+                "call to `{target}` is not allowed: use `{}`",
+                fix.replacement.lines().next().unwrap_or_default()
+            ),
+            None => format!("call to `{target}` is not allowed"),
+        };
+        out.push(Finding {
+            range: call.callee_range.clone(),
+            stmt: call.stmt.clone(),
+            message,
+            fix,
+        });
+    }
+}
+
+fn define_rule(file: &FileContext, name: &str, canonical_file: &str, out: &mut Vec<Finding>) {
+    if file.config_path == canonical_file {
+        return;
+    }
+    for definition in &file.model.definitions {
+        if definition.name != name {
+            continue;
+        }
+        let kind = if definition.is_class {
+            "class"
+        } else {
+            "function"
+        };
+        out.push(Finding {
+            range: definition.name_range.clone(),
+            stmt: definition.name_range.clone(),
+            message: format!("duplicate definition of {kind} `{name}`: the one implementation is in `{canonical_file}`"),
+            fix: None,
+        });
+    }
+}
+
+fn pattern_rule(file: &FileContext, regex: &regex::Regex, scope: Scope, out: &mut Vec<Finding>) {
+    let text = file.source.text.as_str();
+    let mut push = |range: Range<usize>, stmt: Range<usize>| {
+        out.push(Finding {
+            message: format!(
+                "`{}` matches the pattern `{}`",
+                text[range.clone()].trim(),
+                regex.as_str()
+            ),
+            range,
+            stmt,
+            fix: None,
+        });
+    };
+    match scope {
+        Scope::String => {
+            for literal in &file.layout.strings {
+                for part in &literal.parts {
+                    for found in regex.find_iter(&text[part.clone()]) {
+                        let start = part.start + found.start();
+                        let line = file.source.line_of(start);
+                        push(
+                            start..part.start + found.end(),
+                            line_span(file.source, line),
+                        );
+                    }
+                }
+            }
+        }
+        Scope::Line | Scope::Code => {
+            for line in 1..=file.source.line_count() {
+                let range = file.source.line_range(line);
+                for segment in line_segments(file, range, scope) {
+                    for found in regex.find_iter(&text[segment.clone()]) {
+                        push(
+                            segment.start + found.start()..segment.start + found.end(),
+                            line_span(file.source, line),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn line_span(source: &SourceText, line: usize) -> Range<usize> {
+    source.line_range(line)
+}
+
+/// The parts of a line a scope looks at: the whole line, or the code between strings and comments.
+fn line_segments(file: &FileContext, line: Range<usize>, scope: Scope) -> Vec<Range<usize>> {
+    if scope == Scope::Line {
+        return vec![line];
+    }
+    let mut holes: Vec<Range<usize>> = file
+        .layout
+        .strings
+        .iter()
+        .map(|literal| literal.range.clone())
+        .chain(file.layout.comments.iter().cloned())
+        .filter(|hole| hole.start < line.end && hole.end > line.start)
+        .collect();
+    holes.sort_by_key(|hole| hole.start);
+    let mut segments = Vec::new();
+    let mut cursor = line.start;
+    for hole in holes {
+        if hole.start > cursor {
+            segments.push(cursor..hole.start);
+        }
+        cursor = cursor.max(hole.end);
+    }
+    if cursor < line.end {
+        segments.push(cursor..line.end);
+    }
+    segments
+}
+
+fn has_ignore_file(source: &SourceText, layout: &Layout) -> bool {
+    if !source.text.contains("canon: ignore-file") {
+        return false;
+    }
+    layout
+        .comments
+        .iter()
+        .any(|range| source.text[range.clone()].contains("canon: ignore-file"))
+}
+
+/// True when a comment on lines `first..=last` suppresses `rule_id`/`code`.
+fn suppressed(file: &FileContext, first: usize, last: usize, rule_id: &str, code: &str) -> bool {
+    file.layout
+        .comments_on_lines(file.source, first, last)
+        .any(|comment| comment_suppresses(comment, rule_id, code))
+}
+
+pub fn comment_suppresses(comment: &str, rule_id: &str, code: &str) -> bool {
+    let body = comment.trim_start_matches('#').trim();
+    for directive in body.split('#').map(str::trim) {
+        if let Some(rest) = directive.strip_prefix("canon:") {
+            let rest = rest.trim_start();
+            if let Some(rest) = rest.strip_prefix("ignore") {
+                if rest.starts_with("-file") {
+                    continue;
+                }
+                let rest = rest.trim_start();
+                match rest.strip_prefix('[') {
+                    Some(list) => {
+                        let list = list.split(']').next().unwrap_or_default();
+                        if list
+                            .split(',')
+                            .map(str::trim)
+                            .any(|item| item == rule_id || item.eq_ignore_ascii_case(code))
+                        {
+                            return true;
+                        }
+                    }
+                    None => return true,
+                }
+            }
+        }
+        let lower = directive.to_ascii_lowercase();
+        if let Some(rest) = lower.strip_prefix("noqa") {
+            let rest = rest.trim_start();
+            match rest.strip_prefix(':') {
+                Some(codes) => {
+                    if codes
+                        .split([',', ' '])
+                        .map(str::trim)
+                        .any(|item| item.eq_ignore_ascii_case(code) || item == rule_id)
+                    {
+                        return true;
+                    }
+                }
+                None if rest.is_empty() => return true,
+                None => {}
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_semantics() {
+        assert!(is_under("a.b.c.D", "a.b"));
+        assert!(is_under("a.b", "a.b"));
+        assert!(!is_under("a.bc", "a.b"));
+        assert_eq!(map_onto("a.b.c.D", "a.b", "x.y"), "x.y.c.D");
+    }
+
+    #[test]
+    fn suppression_comments() {
+        assert!(comment_suppresses("# canon: ignore", "r", "CAN001"));
+        assert!(comment_suppresses(
+            "# canon: ignore[r, other]",
+            "r",
+            "CAN001"
+        ));
+        assert!(!comment_suppresses("# canon: ignore[other]", "r", "CAN001"));
+        assert!(comment_suppresses("# noqa", "r", "CAN001"));
+        assert!(comment_suppresses("# noqa: E501, CAN001", "r", "CAN001"));
+        assert!(!comment_suppresses("# noqa: E501", "r", "CAN001"));
+        assert!(comment_suppresses(
+            "# type: ignore # canon: ignore",
+            "r",
+            "CAN001"
+        ));
+        assert!(!comment_suppresses("# canon: ignore-file", "r", "CAN001"));
+    }
+}
