@@ -3,20 +3,7 @@
 //! `main` parses the command line, runs the command, and maps every failure of canon
 //! itself (arguments, config, repository, I/O) to one line on stderr and exit 2.
 
-mod check;
-mod cli;
-mod config;
-mod diagnostic;
-mod explain;
-mod fixes;
-mod gitsource;
-mod output;
-mod project;
-mod python;
-mod rules;
-mod source;
-mod writer;
-mod yaml;
+use canon::{check, cli, config, explain, output, project};
 
 use clap::Parser;
 use cli::{Cli, Command};

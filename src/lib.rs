@@ -1,0 +1,24 @@
+//! canon's library: every concept in its own module, used by the `canon` binary,
+//! the benchmarks and the fuzz targets.
+//!
+//! - [`config`] and [`yaml`]: `.canon.yaml` discovery, schema and validation.
+//! - [`gitsource`]: staged blobs, commits, the working tree and changed lines.
+//! - [`source`] and [`python`]: decoded text, the scanner, and the Python model.
+//! - [`rules`]: the rule engine; [`fixes`] and [`writer`]: fixes and safe writes.
+//! - [`output`]: every output format; [`explain`]: rule explanations and `init`.
+//! - [`check`], [`project`], [`cli`]: the `check` command and the command line.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod explain;
+pub mod fixes;
+pub mod gitsource;
+pub mod output;
+pub mod project;
+pub mod python;
+pub mod rules;
+pub mod source;
+pub mod writer;
+pub mod yaml;
