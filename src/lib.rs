@@ -18,6 +18,7 @@ pub mod gitsource;
 pub mod output;
 pub mod project;
 pub mod python;
+pub mod report;
 pub mod rules;
 pub mod source;
 pub mod writer;

@@ -3,7 +3,7 @@
 //! `main` parses the command line, runs the command, and maps every failure of canon
 //! itself (arguments, config, repository, I/O) to one line on stderr and exit 2.
 
-use canon::{check, cli, config, explain, output, project};
+use canon::{check, cli, config, explain, output, project, report};
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -44,7 +44,7 @@ fn run(cli: Cli) -> Result<i32, String> {
     let config = cli.config.as_deref();
     match &cli.command {
         Command::Check(args) => check::run(config, args),
-        Command::Report(_) => Err("`canon report` is not available in this build".to_string()),
+        Command::Report(args) => report::run(config, args),
         Command::Rules => {
             let project = project::Project::open(config)?;
             print!("{}", explain::list(&project.config.rules));

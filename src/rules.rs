@@ -44,6 +44,8 @@ pub struct FileOutcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Per rule (same order as the config), canonical and deprecated references.
     pub counts: Vec<Counts>,
+    /// The deprecated dotted names referenced (one entry per reference).
+    pub deprecated_paths: Vec<String>,
     /// The decoded text, kept when fixes may be applied.
     pub source: Option<SourceText>,
 }
@@ -228,7 +230,13 @@ impl<'c> Checker<'c> {
                     canonical,
                     deprecated,
                 } => {
-                    outcome.counts[index] = import_rule(&file, canonical, deprecated, &mut raw);
+                    outcome.counts[index] = import_rule(
+                        &file,
+                        canonical,
+                        deprecated,
+                        &mut raw,
+                        &mut outcome.deprecated_paths,
+                    );
                 }
                 RuleKind::Call {
                     target,
@@ -391,6 +399,7 @@ fn import_rule(
     canonical: &str,
     deprecated: &[String],
     out: &mut Vec<Finding>,
+    paths: &mut Vec<String>,
 ) -> Counts {
     let mut counts = Counts::default();
     let model = file.model;
@@ -404,7 +413,9 @@ fn import_rule(
     let mut module_flagged = vec![false; model.imports.len()];
     for reference in &model.references {
         if is_under(&reference.dotted, canonical) {
-            counts.canonical += 1;
+            if !through_import_under(model, &reference.kind, canonical) {
+                counts.canonical += 1;
+            }
             continue;
         }
         match &reference.kind {
@@ -413,6 +424,7 @@ fn import_rule(
                     continue;
                 };
                 counts.deprecated += 1;
+                paths.push(old.clone());
                 import_findings.push((*name, map_onto(&reference.dotted, old, canonical)));
                 let stmt = model.names[*name].stmt;
                 if let Some(Some(module)) = &model.imports[stmt].from_module {
@@ -431,6 +443,7 @@ fn import_rule(
                     continue;
                 };
                 counts.deprecated += 1;
+                paths.push(old.clone());
                 let new = map_onto(&reference.dotted, old, canonical);
                 out.push(Finding {
                     range: reference.range.start..end,
@@ -447,6 +460,7 @@ fn import_rule(
                     continue;
                 };
                 counts.deprecated += 1;
+                paths.push(old.clone());
                 out.push(string_finding(file, reference, old, canonical));
             }
         }
@@ -495,6 +509,18 @@ fn import_rule(
         }
     }
     counts
+}
+
+/// True for an attribute chain through an import that itself refers under `prefix`
+/// (that import is the use already counted).
+fn through_import_under(model: &PyModel, kind: &RefKind, prefix: &str) -> bool {
+    match kind {
+        RefKind::Attribute { via, .. } => model.names[*via]
+            .dotted
+            .as_deref()
+            .is_some_and(|dotted| is_under(dotted, prefix)),
+        _ => false,
+    }
 }
 
 fn string_finding(

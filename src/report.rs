@@ -1,0 +1,339 @@
+//! `canon report`: SSOT compliance of a whole tree — per rule canonical and
+//! deprecated uses, overall compliance of the import rules, the files and deprecated
+//! paths with the most uses — as a table, JSON, or Markdown for a pull request.
+
+use crate::cli::{ReportArgs, ReportFormat};
+use crate::config::RuleKind;
+use crate::gitsource::{self, Content};
+use crate::project::Project;
+use crate::rules::{Checker, Selection};
+use rayon::prelude::*;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Scans of at least this many files show progress on a terminal.
+const PROGRESS_FROM_FILES: usize = 500;
+
+#[derive(Debug, Default, Clone)]
+pub struct RuleStats {
+    pub id: String,
+    pub kind: &'static str,
+    pub canonical: usize,
+    /// Deprecated references (import rules) or violations (other kinds).
+    pub deprecated: usize,
+}
+
+impl RuleStats {
+    /// Compliance in percent; None when the rule has no canonical side or no uses.
+    pub fn compliance(&self) -> Option<f64> {
+        (self.kind == "import").then(|| percent(self.canonical, self.deprecated))
+    }
+}
+
+fn percent(canonical: usize, deprecated: usize) -> f64 {
+    let total = canonical + deprecated;
+    if total == 0 {
+        100.0
+    } else {
+        canonical as f64 * 100.0 / total as f64
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub files: usize,
+    pub rules: Vec<RuleStats>,
+    pub top_files: Vec<(String, usize)>,
+    pub top_modules: Vec<(String, usize)>,
+}
+
+impl Report {
+    /// Canonical / (canonical + deprecated) over all import rules, in percent.
+    pub fn overall(&self) -> f64 {
+        let imports = self.rules.iter().filter(|rule| rule.kind == "import");
+        let (canonical, deprecated) = imports.fold((0, 0), |(c, d), rule| {
+            (c + rule.canonical, d + rule.deprecated)
+        });
+        percent(canonical, deprecated)
+    }
+}
+
+pub fn run(config: Option<&std::path::Path>, args: &ReportArgs) -> Result<i32, String> {
+    let project = Project::open(config)?;
+    let checker = project.checker(Selection::default())?;
+    let paths = if args.paths.is_empty() {
+        vec![project.config.dir.clone()]
+    } else {
+        args.paths.clone()
+    };
+    let keep = |path: &str| {
+        checker
+            .config_path(path)
+            .is_some_and(|config_path| !project.config.excluded(&config_path))
+    };
+    let inputs = gitsource::worktree_files(&project.ws, &paths, &keep)?;
+    let report = build(&checker, inputs, args.top)?;
+    let mut out = std::io::stdout().lock();
+    let text = match args.output_format {
+        ReportFormat::Human => human(&report),
+        ReportFormat::Markdown => markdown(&report),
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(&json_report(&report)).unwrap_or_default() + "\n"
+        }
+    };
+    if let Err(error) = out.write_all(text.as_bytes()) {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(format!("cannot write output: {error}"));
+        }
+    }
+    match args.fail_under {
+        Some(threshold) if report.overall() < threshold => Ok(1),
+        _ => Ok(0),
+    }
+}
+
+fn build(
+    checker: &Checker,
+    inputs: Vec<gitsource::FileInput>,
+    top: usize,
+) -> Result<Report, String> {
+    let total = inputs.len();
+    let show_progress = total >= PROGRESS_FROM_FILES && std::io::stderr().is_terminal();
+    let done = AtomicUsize::new(0);
+    let outcomes: Vec<(String, crate::rules::FileOutcome)> = inputs
+        .into_par_iter()
+        .map(|input| {
+            let bytes = match &input.content {
+                Content::Disk(path) => std::fs::read(path).map_err(|error| {
+                    format!(
+                        "{}: cannot read: {}",
+                        input.path,
+                        gitsource::io_reason(&error)
+                    )
+                })?,
+                Content::Bytes(bytes) => bytes.clone(),
+            };
+            let outcome = checker.check(&input.path, &bytes, &input.changed, false);
+            let count = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if show_progress && count % 100 == 0 {
+                eprint!("\rscanning: {count}/{total} files");
+            }
+            Ok((input.path, outcome))
+        })
+        .collect::<Result<_, String>>()?;
+    if show_progress {
+        eprint!("\r{}\r", " ".repeat(40));
+    }
+    let config = checker.config;
+    let mut rules: Vec<RuleStats> = config
+        .rules
+        .iter()
+        .map(|rule| RuleStats {
+            id: rule.id.clone(),
+            kind: rule.kind.name(),
+            ..RuleStats::default()
+        })
+        .collect();
+    let mut per_file: BTreeMap<String, usize> = BTreeMap::new();
+    let mut per_module: BTreeMap<String, usize> = BTreeMap::new();
+    for (path, outcome) in &outcomes {
+        let mut file_uses = 0;
+        for (index, rule) in config.rules.iter().enumerate() {
+            if matches!(rule.kind, RuleKind::Import { .. }) {
+                rules[index].canonical += outcome.counts[index].canonical;
+                rules[index].deprecated += outcome.counts[index].deprecated;
+                file_uses += outcome.counts[index].deprecated;
+            } else {
+                let found = outcome
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.rule == rule.id)
+                    .count();
+                rules[index].deprecated += found;
+                file_uses += found;
+            }
+        }
+        if file_uses > 0 {
+            per_file.insert(path.clone(), file_uses);
+        }
+        for name in &outcome.deprecated_paths {
+            *per_module.entry(name.clone()).or_default() += 1;
+        }
+    }
+    Ok(Report {
+        files: outcomes.len(),
+        rules,
+        top_files: top_n(per_file, top),
+        top_modules: top_n(per_module, top),
+    })
+}
+
+fn top_n(counts: BTreeMap<String, usize>, n: usize) -> Vec<(String, usize)> {
+    let mut rows: Vec<(String, usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    rows.truncate(n);
+    rows
+}
+
+fn compliance_text(rule: &RuleStats) -> String {
+    match rule.compliance() {
+        Some(value) => format!("{value:.1}%"),
+        None => "-".to_string(),
+    }
+}
+
+fn human(report: &Report) -> String {
+    let escape = crate::output::escape;
+    let width = report
+        .rules
+        .iter()
+        .map(|rule| rule.id.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut text = format!(
+        "SSOT compliance: {:.1}% over {} files\n\n",
+        report.overall(),
+        report.files
+    );
+    text.push_str(&format!(
+        "{:<width$}  {:<7}  {:>9}  {:>10}  {:>10}\n",
+        "rule", "kind", "canonical", "deprecated", "compliance"
+    ));
+    for rule in &report.rules {
+        text.push_str(&format!(
+            "{:<width$}  {:<7}  {:>9}  {:>10}  {:>10}\n",
+            rule.id,
+            rule.kind,
+            if rule.kind == "import" {
+                rule.canonical.to_string()
+            } else {
+                "-".to_string()
+            },
+            rule.deprecated,
+            compliance_text(rule)
+        ));
+    }
+    if !report.top_files.is_empty() {
+        text.push_str("\nTop files (deprecated uses):\n");
+        for (path, count) in &report.top_files {
+            text.push_str(&format!("  {count:>6}  {}\n", escape(path)));
+        }
+    }
+    if !report.top_modules.is_empty() {
+        text.push_str("\nTop deprecated modules (uses):\n");
+        for (name, count) in &report.top_modules {
+            text.push_str(&format!("  {count:>6}  {name}\n"));
+        }
+    }
+    text
+}
+
+fn markdown_cell(text: &str) -> String {
+    crate::output::escape(text)
+        .replace('|', "\\|")
+        .replace('`', "'")
+}
+
+fn markdown(report: &Report) -> String {
+    let mut text = format!(
+        "### SSOT compliance: {:.1}%\n\n{} files scanned.\n\n| rule | kind | canonical | deprecated | compliance |\n|---|---|---:|---:|---:|\n",
+        report.overall(),
+        report.files
+    );
+    for rule in &report.rules {
+        text.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            rule.id,
+            rule.kind,
+            if rule.kind == "import" {
+                rule.canonical.to_string()
+            } else {
+                "-".to_string()
+            },
+            rule.deprecated,
+            compliance_text(rule)
+        ));
+    }
+    if !report.top_files.is_empty() {
+        text.push_str("\n**Top files**\n\n| file | deprecated uses |\n|---|---:|\n");
+        for (path, count) in &report.top_files {
+            text.push_str(&format!("| `{}` | {count} |\n", markdown_cell(path)));
+        }
+    }
+    if !report.top_modules.is_empty() {
+        text.push_str("\n**Top deprecated modules**\n\n| module | uses |\n|---|---:|\n");
+        for (name, count) in &report.top_modules {
+            text.push_str(&format!("| `{name}` | {count} |\n"));
+        }
+    }
+    text
+}
+
+fn json_report(report: &Report) -> serde_json::Value {
+    let rules: Vec<serde_json::Value> = report
+        .rules
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.id,
+                "kind": rule.kind,
+                "canonical": rule.canonical,
+                "deprecated": rule.deprecated,
+                "compliance": rule.compliance(),
+            })
+        })
+        .collect();
+    let rows = |items: &Vec<(String, usize)>, key: &str| -> Vec<serde_json::Value> {
+        items
+            .iter()
+            .map(|(name, count)| json!({key: name, "count": count}))
+            .collect()
+    };
+    json!({
+        "files": report.files,
+        "compliance": report.overall(),
+        "rules": rules,
+        "top_files": rows(&report.top_files, "path"),
+        "top_modules": rows(&report.top_modules, "module"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compliance_is_canonical_over_all_uses() {
+        let report = Report {
+            files: 2,
+            rules: vec![
+                RuleStats {
+                    id: "a".into(),
+                    kind: "import",
+                    canonical: 1,
+                    deprecated: 3,
+                },
+                RuleStats {
+                    id: "b".into(),
+                    kind: "import",
+                    canonical: 1,
+                    deprecated: 0,
+                },
+                RuleStats {
+                    id: "c".into(),
+                    kind: "call",
+                    canonical: 0,
+                    deprecated: 9,
+                },
+            ],
+            ..Report::default()
+        };
+        assert_eq!(report.rules[0].compliance(), Some(25.0));
+        assert_eq!(report.rules[2].compliance(), None);
+        assert!((report.overall() - 40.0).abs() < 1e-9);
+        assert!(markdown(&report).contains("| `a` | import | 1 | 3 | 25.0% |"));
+    }
+}
