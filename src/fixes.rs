@@ -81,6 +81,7 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
     let source = file.source;
     let stmt = &model.imports[stmt_index];
     let mut applicability = Applicability::Safe;
+    let mut extra_edits: Vec<Edit> = Vec::new();
     let mut statements: Vec<String> = Vec::new();
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for (name_index, new) in flagged {
@@ -116,12 +117,19 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
                 }
             }
             None => {
-                let used = model
-                    .references
-                    .iter()
-                    .any(|reference| matches!(&reference.kind, RefKind::Attribute { via, .. } if via == name_index));
-                if used {
+                let old = imported.dotted.as_deref().unwrap_or(&imported.name);
+                let (rewrites, consistent) = attribute_rewrites(file, *name_index, old, new);
+                if !consistent || !is_module_name(new) {
                     applicability = Applicability::Unsafe;
+                }
+                extra_edits.extend(rewrites);
+                let duplicate = model.names.iter().enumerate().any(|(index, other)| {
+                    index != *name_index
+                        && other.asname.is_none()
+                        && other.dotted.as_deref() == Some(new.as_str())
+                });
+                if duplicate {
+                    continue;
                 }
                 statements.push(format!("import {new}"));
             }
@@ -158,8 +166,51 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
         } else {
             replacement
         },
-        edits: vec![edit(stmt.range.clone(), content)],
+        edits: std::iter::once(edit(stmt.range.clone(), content))
+            .chain(extra_edits)
+            .collect(),
     }
+}
+
+/// A dotted name whose last part looks like a module (lowercase), not a class.
+fn is_module_name(dotted: &str) -> bool {
+    split_last(dotted)
+        .1
+        .starts_with(|c: char| c.is_lowercase() || c == '_')
+}
+
+/// Edits that rewrite attribute chains reached through `import old` (by import name
+/// `via`) onto `new`, and whether every chain through it stays correct afterwards.
+fn attribute_rewrites(
+    file: &FileContext,
+    via_name: usize,
+    old: &str,
+    new: &str,
+) -> (Vec<Edit>, bool) {
+    let text = &file.source.text;
+    let same_root = old.split('.').next() == new.split('.').next();
+    let mut edits = Vec::new();
+    let mut consistent = true;
+    for reference in &file.model.references {
+        let RefKind::Attribute { via, prefixes } = &reference.kind else {
+            continue;
+        };
+        if *via != via_name {
+            continue;
+        }
+        match prefixes.iter().find(|(dotted, _)| dotted == old) {
+            Some((_, end)) => {
+                let range = reference.range.start..*end;
+                if text[range.clone()] == *old {
+                    edits.push(edit(range, new.to_string()));
+                } else {
+                    consistent = false;
+                }
+            }
+            None => consistent &= same_root,
+        }
+    }
+    (edits, consistent)
 }
 
 /// True when another, unflagged import already binds `local` to `new`.

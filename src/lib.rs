@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod explain;
 pub mod fixes;
 pub mod gitsource;
+pub mod hook;
 pub mod output;
 pub mod project;
 pub mod python;

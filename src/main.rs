@@ -62,9 +62,7 @@ fn run(cli: Cli) -> Result<i32, String> {
             Ok(0)
         }
         Command::Init => init(),
-        Command::InstallHook { .. } => {
-            Err("`canon install-hook` is not available in this build".to_string())
-        }
+        Command::InstallHook { force } => canon::hook::install(*force),
     }
 }
 

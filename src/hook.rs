@@ -1,0 +1,274 @@
+//! `canon install-hook`: installs `hooks/pre-commit` as the repository's git
+//! pre-commit hook.
+//!
+//! This module owns where the hook goes and what happens to a hook that is already
+//! there:
+//!
+//! - the hooks directory is `core.hooksPath` when set (a relative value is resolved
+//!   against the root of the work tree, as git does), else `hooks/` in the common git
+//!   directory, which linked worktrees share; a submodule has its own git directory
+//!   and so its own hooks;
+//! - canon's own hook is recognised by its marker line and is updated in place;
+//! - a hook canon did not write is kept and reported (exit status 1), and is replaced
+//!   only with `--force`, after it is preserved as `pre-commit.canon-backup` (or
+//!   `pre-commit.canon-backup.N`: an existing backup is never overwritten);
+//! - the hook is written atomically and is executable.
+//!
+//! Everything git-related goes through libgit2 (`git2`); canon never runs `git`.
+
+use crate::output::escape;
+use git2::Repository;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The hook script that is installed (the repository's `hooks/pre-commit`).
+pub const HOOK_SCRIPT: &str = include_str!("../hooks/pre-commit");
+
+/// The line that marks a hook as canon's own.
+pub const MARKER: &str = "# canon pre-commit hook";
+
+/// The name of the first backup of a replaced hook; later ones get `.1`, `.2`, ...
+pub const BACKUP_NAME: &str = "pre-commit.canon-backup";
+
+/// How many leading lines of a hook are searched for [`MARKER`].
+const MARKER_LINES: usize = 5;
+
+/// Installs the hook for the repository around the working directory.
+///
+/// Returns the exit status: 0 when canon's hook is installed (or already was),
+/// 1 when a foreign hook was kept. Errors (no repository, unreadable config,
+/// I/O) are returned as messages and end the run with status 2.
+pub fn install(force: bool) -> Result<i32, String> {
+    let cwd = std::env::current_dir()
+        .map_err(|error| format!("cannot read the working directory: {error}"))?;
+    let repo = Repository::discover(&cwd).map_err(|_| {
+        format!(
+            "{}: not a git repository (install-hook needs one)",
+            cwd.display()
+        )
+    })?;
+    if repo.is_bare() {
+        return Err(format!(
+            "{}: bare repository has no work tree; a pre-commit hook never runs there",
+            repo.path().display()
+        ));
+    }
+    let dir = hooks_dir(&repo)?;
+    let hook = dir.join("pre-commit");
+    let shown = escape(&hook.display().to_string());
+    let code = match std::fs::symlink_metadata(&hook) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&dir)
+                .map_err(|error| format!("{}: cannot create: {error}", dir.display()))?;
+            write_hook(&dir, &hook)?;
+            println!("Installed canon's pre-commit hook: {shown}");
+            0
+        }
+        Err(error) => return Err(format!("{}: {error}", hook.display())),
+        Ok(metadata) if metadata.is_dir() => {
+            return Err(format!("{}: is a directory; not replaced", hook.display()))
+        }
+        Ok(metadata) => {
+            // A dangling symlink reads as nothing: it is not canon's hook.
+            let existing = std::fs::read(&hook).unwrap_or_default();
+            if is_canon_hook(&existing) {
+                if existing == HOOK_SCRIPT.as_bytes()
+                    && !metadata.file_type().is_symlink()
+                    && is_executable(&metadata)
+                {
+                    println!("canon's pre-commit hook is already up to date: {shown}");
+                } else {
+                    write_hook(&dir, &hook)?;
+                    println!("Updated canon's pre-commit hook: {shown}");
+                }
+                0
+            } else if force {
+                let backup = back_up(&dir, &hook)?;
+                write_hook(&dir, &hook)?;
+                println!(
+                    "Backed up the existing pre-commit hook to {}",
+                    escape(&backup.display().to_string())
+                );
+                println!("Installed canon's pre-commit hook: {shown}");
+                0
+            } else {
+                let whose = if is_pre_commit_framework_hook(&existing) {
+                    " (the pre-commit framework's: add canon to .pre-commit-config.yaml instead)"
+                } else {
+                    ""
+                };
+                eprintln!(
+                    "canon: {shown}: kept the existing pre-commit hook, which canon did not write{whose}; canon's hook is not installed"
+                );
+                eprintln!(
+                    "canon: to replace it, run `canon install-hook --force` (it is backed up first, as {BACKUP_NAME} or {BACKUP_NAME}.N)"
+                );
+                1
+            }
+        }
+    };
+    if code == 0 && !on_path("canon") && std::env::var_os("CANON").is_none() {
+        eprintln!(
+            "canon: note: `canon` is not on PATH here; the hook runs `canon` from PATH, or the program named by $CANON"
+        );
+    }
+    Ok(code)
+}
+
+/// The directory git runs this repository's hooks from.
+pub fn hooks_dir(repo: &Repository) -> Result<PathBuf, String> {
+    let config = repo
+        .config()
+        .map_err(|error| format!("cannot read the git config: {}", error.message()))?;
+    let configured = match config.get_string("core.hooksPath") {
+        Ok(value) if !value.is_empty() => Some(
+            config
+                .get_path("core.hooksPath")
+                .unwrap_or_else(|_| PathBuf::from(value)),
+        ),
+        Ok(_) => None,
+        Err(error) if error.code() == git2::ErrorCode::NotFound => None,
+        Err(error) => return Err(format!("cannot read core.hooksPath: {}", error.message())),
+    };
+    Ok(match configured {
+        // git runs hooks from the root of the work tree, so a relative hooksPath
+        // is relative to it (joining an absolute path yields that path).
+        Some(path) => repo.workdir().unwrap_or_else(|| repo.path()).join(path),
+        None => repo.commondir().join("hooks"),
+    })
+}
+
+/// True when `content` carries canon's marker line near its top.
+pub fn is_canon_hook(content: &[u8]) -> bool {
+    String::from_utf8_lossy(content)
+        .lines()
+        .take(MARKER_LINES)
+        .any(|line| line.trim_end() == MARKER)
+}
+
+fn is_pre_commit_framework_hook(content: &[u8]) -> bool {
+    String::from_utf8_lossy(content).contains("File generated by pre-commit")
+}
+
+/// Writes the hook script to `hook` atomically (temp file in `dir`, fsync, rename),
+/// executable by everyone and writable by the owner.
+fn write_hook(dir: &Path, hook: &Path) -> Result<(), String> {
+    let mut temp = tempfile::Builder::new()
+        .prefix(".pre-commit.canon-")
+        .tempfile_in(dir)
+        .map_err(|error| format!("{}: cannot create a temporary file: {error}", dir.display()))?;
+    temp.write_all(HOOK_SCRIPT.as_bytes())
+        .and_then(|_| temp.as_file().sync_all())
+        .map_err(|error| format!("{}: cannot write: {error}", hook.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o755))
+            .map_err(|error| format!("{}: cannot make executable: {error}", hook.display()))?;
+    }
+    temp.persist(hook)
+        .map_err(|error| format!("{}: cannot replace: {}", hook.display(), error.error))?;
+    Ok(())
+}
+
+/// Preserves `hook` under the first backup name not taken yet and returns it.
+/// A hard link keeps the original file (or symlink) exactly; where the file system
+/// refuses one, the bytes and permissions are copied into a new file.
+fn back_up(dir: &Path, hook: &Path) -> Result<PathBuf, String> {
+    for number in 0u32.. {
+        let name = match number {
+            0 => BACKUP_NAME.to_string(),
+            n => format!("{BACKUP_NAME}.{n}"),
+        };
+        let backup = dir.join(name);
+        if std::fs::symlink_metadata(&backup).is_ok() {
+            continue;
+        }
+        match std::fs::hard_link(hook, &backup) {
+            Ok(()) => return Ok(backup),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(_) => {}
+        }
+        let bytes = std::fs::read(hook)
+            .map_err(|error| format!("{}: cannot read: {error}", hook.display()))?;
+        let mut file = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&backup)
+        {
+            Ok(file) => file,
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(error) => {
+                return Err(format!("{}: cannot create: {error}", backup.display()));
+            }
+        };
+        file.write_all(&bytes)
+            .and_then(|_| file.sync_all())
+            .map_err(|error| format!("{}: cannot write: {error}", backup.display()))?;
+        if let Ok(metadata) = std::fs::metadata(hook) {
+            let _ = std::fs::set_permissions(&backup, metadata.permissions());
+        }
+        return Ok(backup);
+    }
+    Err(format!(
+        "{}: no free backup name for the existing hook",
+        dir.display()
+    ))
+}
+
+#[cfg(unix)]
+fn is_executable(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    metadata.permissions().mode() & 0o111 == 0o111
+}
+
+#[cfg(not(unix))]
+fn is_executable(_metadata: &std::fs::Metadata) -> bool {
+    true
+}
+
+/// True when an executable file named `program` is in one of PATH's directories.
+fn on_path(program: &str) -> bool {
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
+    std::env::split_paths(&path).any(|dir| {
+        let candidate = dir.join(program);
+        std::fs::metadata(&candidate).is_ok_and(|metadata| {
+            metadata.is_file() && {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    metadata.permissions().mode() & 0o111 != 0
+                }
+                #[cfg(not(unix))]
+                {
+                    true
+                }
+            }
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_installed_script_carries_the_marker() {
+        assert!(is_canon_hook(HOOK_SCRIPT.as_bytes()));
+        assert!(HOOK_SCRIPT.starts_with("#!/bin/sh\n"));
+    }
+
+    #[test]
+    fn the_marker_is_looked_for_near_the_top_only() {
+        assert!(is_canon_hook(
+            b"#!/bin/sh\r\n# canon pre-commit hook\r\nexit 0\r\n"
+        ));
+        assert!(!is_canon_hook(b"#!/bin/sh\n# canon pre-commit hooks\n"));
+        assert!(!is_canon_hook(
+            b"#!/bin/sh\n\n\n\n\n\n# canon pre-commit hook\n"
+        ));
+        assert!(!is_canon_hook(b""));
+    }
+}
