@@ -117,14 +117,7 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
     let is_stdin = matches!(mode, Mode::Stdin(_));
     let staged = matches!(mode, Mode::Staged);
     let (diagnostics, summary, diff_shown) = match fix_mode {
-        FixMode::None => (
-            gather(checked),
-            Summary {
-                fixed: 0,
-                held_back: Vec::new(),
-            },
-            false,
-        ),
+        FixMode::None => (gather(checked), Summary::default(), false),
         _ => apply_fixes(
             &project,
             &checker,
@@ -274,8 +267,9 @@ fn apply_fixes(
 ) -> Result<(Vec<Diagnostic>, Summary, bool), String> {
     let mut remaining = Vec::new();
     let mut summary = Summary {
-        fixed: 0,
-        held_back: Vec::new(),
+        fixing: fix_mode == FixMode::Write,
+        staged,
+        ..Summary::default()
     };
     let mut diff_shown = false;
     for file in checked {
@@ -302,6 +296,7 @@ fn apply_fixes(
             Some(Ok(new_bytes)) => Some(new_bytes),
             Some(Err(reason)) => {
                 eprintln!("canon: {}: fixes not applied: {reason}", input.path);
+                summary.refused.push(input.path.clone());
                 None
             }
             None => None,

@@ -329,10 +329,13 @@ pub fn call_fix(
                     format!("from {module} import {name}")
                 };
                 let at = import_insertion_point(file);
-                edits.push(edit(
-                    at..at,
-                    format!("{statement}{}", file.source.newline()),
-                ));
+                let newline = file.source.newline();
+                let content = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+                    format!("{newline}{statement}{newline}")
+                } else {
+                    format!("{statement}{newline}")
+                };
+                edits.push(edit(at..at, content));
                 message.push_str(&format!(" and add `{statement}`"));
                 shown = format!("{replacement}\n{statement}");
             }

@@ -38,11 +38,18 @@ pub fn escape(text: &str) -> String {
     result
 }
 
-/// What the summary line and exit status need to know.
+/// What a `--fix` run did, for the summary.
+#[derive(Debug, Default)]
 pub struct Summary {
+    /// True when fixes were requested (`--fix`).
+    pub fixing: bool,
+    /// True when fixes went to the working tree while the index keeps the violations.
+    pub staged: bool,
     pub fixed: usize,
-    /// Diagnostics whose fix exists but was not applied because the file was held back.
+    /// Files left untouched because their working tree differs from the index.
     pub held_back: Vec<String>,
+    /// Files whose fixes were refused because the result would be unsafe to write.
+    pub refused: Vec<String>,
 }
 
 pub struct Printer<'a> {
@@ -273,10 +280,67 @@ pub fn summary_line(diagnostics: &[Diagnostic], summary: &Summary) -> String {
             files.len()
         )
     };
-    if summary.fixed > 0 {
-        line.push_str(&format!(" Fixed {} violations.", summary.fixed));
+    if summary.fixing {
+        line.push('\n');
+        line.push_str(&fix_summary(diagnostics, summary));
     }
     line
+}
+
+/// How many violations `--fix` fixed, how many remain and why.
+fn fix_summary(diagnostics: &[Diagnostic], summary: &Summary) -> String {
+    use crate::diagnostic::Applicability;
+    if summary.staged {
+        return format!(
+            "Fixed {} violations in the working tree; review and stage them (git add) to commit the fixes.",
+            summary.fixed
+        );
+    }
+    let count = |wanted: Option<Applicability>| {
+        diagnostics
+            .iter()
+            .filter(|d| {
+                d.fix.as_ref().map(|fix| fix.applicability) == wanted
+                    || (wanted == Some(Applicability::DisplayOnly) && d.fix.is_none())
+            })
+            .count()
+    };
+    let mut reasons = Vec::new();
+    let unsafe_count = count(Some(Applicability::Unsafe));
+    if unsafe_count > 0 {
+        reasons.push(format!("{unsafe_count} need --unsafe-fixes"));
+    }
+    let manual = count(Some(Applicability::DisplayOnly));
+    if manual > 0 {
+        reasons.push(format!("{manual} have no automatic fix"));
+    }
+    let safe_left = count(Some(Applicability::Safe));
+    if safe_left > 0 {
+        let mut why = format!("{safe_left} could not be applied");
+        if !summary.refused.is_empty() {
+            why.push_str(&format!(
+                " ({} files refused: the result would not be safe)",
+                summary.refused.len()
+            ));
+        }
+        if !summary.held_back.is_empty() {
+            why.push_str(&format!(
+                " ({} files have unstaged changes)",
+                summary.held_back.len()
+            ));
+        }
+        reasons.push(why);
+    }
+    let mut text = format!(
+        "Fixed {} violations; {} remain",
+        summary.fixed,
+        diagnostics.len()
+    );
+    if !reasons.is_empty() {
+        text.push_str(&format!(": {}", reasons.join(", ")));
+    }
+    text.push('.');
+    text
 }
 
 fn sarif_level(severity: Severity) -> &'static str {
