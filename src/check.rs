@@ -115,7 +115,9 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
     let checked = check_all(&checker, inputs, keep_source)?;
     let mut stdout = std::io::stdout().lock();
     let is_stdin = matches!(mode, Mode::Stdin(_));
-    let staged = matches!(mode, Mode::Staged);
+    // Content read from git (the index or a commit) is fixed in the working tree only
+    // where the working tree holds the same bytes.
+    let staged = matches!(mode, Mode::Staged | Mode::Refs(..));
     let (diagnostics, summary, diff_shown) = match fix_mode {
         FixMode::None => (gather(checked), Summary::default(), false),
         _ => apply_fixes(
@@ -236,6 +238,8 @@ fn check_all(
             } else {
                 checker.check(&input.path, &bytes, &input.changed, keep_source)
             };
+            // The bytes are needed again only to apply fixes.
+            let bytes = if keep_source { bytes } else { Vec::new() };
             Ok(Checked {
                 input,
                 bytes,

@@ -459,22 +459,49 @@ pub fn worktree_files(
         let metadata = std::fs::symlink_metadata(&absolute)
             .map_err(|error| format!("{}: {}", arg.display(), io_reason(&error)))?;
         if metadata.is_dir() {
-            let walker = ignore::WalkBuilder::new(&absolute)
-                .require_git(false)
-                .follow_links(false)
-                .build();
-            for entry in walker {
-                let entry = entry.map_err(|error| format!("{}: {error}", arg.display()))?;
-                if !entry.file_type().is_some_and(|kind| kind.is_file()) {
-                    continue;
-                }
-                push_file(ws, entry.path(), &mut seen, &mut inputs, keep);
+            for path in walk_directory(&absolute)? {
+                push_file(ws, &path, &mut seen, &mut inputs, keep);
             }
         } else {
             push_file(ws, &absolute, &mut seen, &mut inputs, keep);
         }
     }
     Ok(inputs)
+}
+
+/// The regular `.py`/`.pyi` files under `dir`, walked in parallel honouring
+/// `.gitignore` (symlinks are not followed).
+fn walk_directory(dir: &Path) -> GitResult<Vec<PathBuf>> {
+    let found = std::sync::Mutex::new(Vec::new());
+    let failure = std::sync::Mutex::new(None);
+    ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        .follow_links(false)
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(entry) => {
+                        let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+                        if is_file && is_python_path(&entry.path().to_string_lossy()) {
+                            if let Ok(mut found) = found.lock() {
+                                found.push(entry.into_path());
+                            }
+                        }
+                    }
+                    Err(error) => {
+                        if let Ok(mut failure) = failure.lock() {
+                            failure.get_or_insert_with(|| format!("{}: {error}", dir.display()));
+                        }
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    if let Some(message) = failure.into_inner().ok().flatten() {
+        return Err(message);
+    }
+    Ok(found.into_inner().unwrap_or_default())
 }
 
 fn push_file(

@@ -69,6 +69,16 @@ fn run(cli: Cli) -> Result<i32, String> {
 fn init() -> Result<i32, String> {
     let cwd = std::env::current_dir()
         .map_err(|error| format!("cannot read the working directory: {error}"))?;
+    if let Some(existing) = config::CONFIG_NAMES
+        .iter()
+        .map(|name| cwd.join(name))
+        .find(|path| path.exists())
+    {
+        return Err(format!(
+            "{}: already exists; not overwritten",
+            existing.display()
+        ));
+    }
     let path = cwd.join(config::CONFIG_NAMES[0]);
     let mut file = match std::fs::OpenOptions::new()
         .write(true)
