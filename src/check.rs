@@ -120,16 +120,17 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
     let staged = matches!(mode, Mode::Staged | Mode::Refs(..));
     let (diagnostics, summary, diff_shown) = match fix_mode {
         FixMode::None => (gather(checked), Summary::default(), false),
-        _ => apply_fixes(
-            &project,
-            &checker,
-            checked,
-            fix_mode,
-            args.unsafe_fixes,
-            staged,
-            is_stdin,
-            &mut stdout,
-        )?,
+        _ => {
+            let run = FixRun {
+                project: &project,
+                checker: &checker,
+                mode: fix_mode,
+                allow_unsafe: args.unsafe_fixes,
+                from_git: staged,
+                to_stdout: is_stdin && fix_mode == FixMode::Write,
+            };
+            apply_fixes(&run, checked, &mut stdout)?
+        }
     };
     let printer = Printer {
         format: args.output_format,
@@ -208,6 +209,7 @@ fn stdin_input(project: &Project, path: &Path, changed: bool) -> Result<FileInpu
         path: relative,
         content: Content::Bytes(bytes),
         changed: lines,
+        prefilter: false,
     })
 }
 
@@ -236,7 +238,13 @@ fn check_all(
             let outcome = if input.changed.is_empty() {
                 FileOutcome::default()
             } else {
-                checker.check(&input.path, &bytes, &input.changed, keep_source)
+                checker.check(
+                    &input.path,
+                    &bytes,
+                    &input.changed,
+                    keep_source,
+                    input.prefilter,
+                )
             };
             // The bytes are needed again only to apply fixes.
             let bytes = if keep_source { bytes } else { Vec::new() };
@@ -258,101 +266,253 @@ fn gather(checked: Vec<Checked>) -> Vec<Diagnostic> {
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn apply_fixes(
-    project: &Project,
-    checker: &Checker,
-    checked: Vec<Checked>,
-    fix_mode: FixMode,
+/// How many times fixes are re-applied to the text the previous round produced (a
+/// call nested in the arguments of another fixed call is fixed in the next round).
+const MAX_FIX_ROUNDS: usize = 10;
+
+/// What fixing was asked for, shared by every file of a run.
+struct FixRun<'a> {
+    project: &'a Project,
+    checker: &'a Checker<'a>,
+    mode: FixMode,
     allow_unsafe: bool,
-    staged: bool,
-    is_stdin: bool,
-    out: &mut dyn Write,
-) -> Result<(Vec<Diagnostic>, Summary, bool), String> {
-    let mut remaining = Vec::new();
-    let mut summary = Summary {
-        fixing: fix_mode == FixMode::Write,
-        staged,
-        ..Summary::default()
-    };
-    let mut diff_shown = false;
-    for file in checked {
+    /// The checked content came from git (index or commit), not the working tree.
+    from_git: bool,
+    /// `--stdin-filename --fix`: the fixed source goes to stdout.
+    to_stdout: bool,
+}
+
+/// One file after fixing.
+struct FileFix {
+    text: String,
+    fixed: usize,
+    /// What remains to report.
+    remaining: Vec<Diagnostic>,
+}
+
+impl FixRun<'_> {
+    /// Applies fixes round after round; later rounds only fix what lies inside the
+    /// text the previous round wrote.
+    fn fix_text(
+        &self,
+        path: &str,
+        original: &str,
+        diagnostics: &[Diagnostic],
+        all_lines: bool,
+    ) -> FileFix {
+        let mut text = original.to_string();
+        let mut current = diagnostics.to_vec();
+        let mut regions: Option<Vec<std::ops::Range<usize>>> = None;
+        let mut fixed = 0;
+        let mut first_round_fixed = Vec::new();
+        for round in 0..MAX_FIX_ROUNDS {
+            let candidates: Vec<Diagnostic> = current
+                .iter()
+                .filter(|d| match &regions {
+                    None => true,
+                    Some(regions) => regions
+                        .iter()
+                        .any(|r| r.start <= d.range.start && d.range.end <= r.end),
+                })
+                .cloned()
+                .collect();
+            let applied = fixes::apply(&text, &candidates, self.allow_unsafe);
+            if applied.fixed.is_empty() {
+                break;
+            }
+            if round == 0 {
+                first_round_fixed = applied.fixed.clone();
+            }
+            fixed += applied.fixed.len();
+            text = applied.text;
+            regions = Some(applied.edited);
+            current = self
+                .checker
+                .check(path, text.as_bytes(), &LineSet::All, false, false)
+                .diagnostics;
+        }
+        let remaining = if fixed == 0 {
+            diagnostics.to_vec()
+        } else if all_lines {
+            current
+        } else {
+            diagnostics
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| !first_round_fixed.contains(index))
+                .map(|(_, diagnostic)| diagnostic.clone())
+                .collect()
+        };
+        FileFix {
+            text,
+            fixed,
+            remaining,
+        }
+    }
+
+    /// The fixed bytes of a file (after the checks of [`verify`]), or None when nothing
+    /// was fixed or the result was refused.
+    fn fixed_bytes(
+        &self,
+        path: &str,
+        source: &source::SourceText,
+        diagnostics: &[Diagnostic],
+        all_lines: bool,
+        summary: &mut Summary,
+    ) -> Option<(Vec<u8>, FileFix)> {
+        let result = self.fix_text(path, &source.text, diagnostics, all_lines);
+        if result.fixed == 0 {
+            return None;
+        }
+        match verify(self.checker, path, source, &result.text) {
+            Ok(bytes) => Some((bytes, result)),
+            Err(reason) => {
+                eprintln!(
+                    "canon: {}: fixes not applied: {reason}",
+                    crate::output::escape(path)
+                );
+                summary.refused.push(path.to_string());
+                None
+            }
+        }
+    }
+
+    /// Fixes one checked file: shows, prints or writes the result, and returns what
+    /// remains to report and whether a diff was shown.
+    fn fix_file(
+        &self,
+        file: Checked,
+        summary: &mut Summary,
+        out: &mut dyn Write,
+    ) -> Result<(Vec<Diagnostic>, bool), String> {
         let Checked {
             input,
             bytes,
             outcome,
         } = file;
-        let Some(source) = outcome.source.as_ref() else {
-            remaining.extend(outcome.diagnostics);
-            if is_stdin && fix_mode == FixMode::Write {
-                out.write_all(&bytes)
-                    .map_err(|error| format!("cannot write output: {error}"))?;
-            }
-            continue;
+        let write_out = |out: &mut dyn Write, data: &[u8]| {
+            out.write_all(data)
+                .map_err(|error| format!("cannot write output: {error}"))
         };
-        let applied = fixes::apply(&source.text, &outcome.diagnostics, allow_unsafe);
-        let verdict = if applied.fixed.is_empty() {
-            None
-        } else {
-            Some(verify(checker, &input.path, source, &applied.text))
+        let all_lines = input.changed == LineSet::All;
+        let fixed = outcome.source.as_ref().and_then(|source| {
+            self.fixed_bytes(
+                &input.path,
+                source,
+                &outcome.diagnostics,
+                all_lines,
+                summary,
+            )
+        });
+        let Some((new_bytes, result)) = fixed else {
+            if self.to_stdout {
+                write_out(out, &bytes)?;
+            }
+            return Ok((outcome.diagnostics, false));
         };
-        let new_bytes = match verdict {
-            Some(Ok(new_bytes)) => Some(new_bytes),
-            Some(Err(reason)) => {
-                eprintln!("canon: {}: fixes not applied: {reason}", input.path);
-                summary.refused.push(input.path.clone());
-                None
-            }
-            None => None,
-        };
-        let fixed_indexes = if new_bytes.is_some() {
-            applied.fixed.clone()
-        } else {
-            Vec::new()
-        };
-        match (fix_mode, new_bytes) {
-            (FixMode::Diff, Some(new_bytes)) => {
-                diff_shown = true;
-                let new_text = String::from_utf8_lossy(&new_bytes).into_owned();
-                let old_text = String::from_utf8_lossy(&bytes).into_owned();
-                write_diff(out, &input.path, &old_text, &new_text)?;
-            }
-            (FixMode::Write, Some(new_bytes)) if is_stdin => {
-                out.write_all(&new_bytes)
-                    .map_err(|error| format!("cannot write output: {error}"))?;
-                summary.fixed += fixed_indexes.len();
-            }
-            (FixMode::Write, Some(new_bytes)) => {
-                let absolute = project.absolute(&input.path);
-                if staged && std::fs::read(&absolute).ok().as_deref() != Some(bytes.as_slice()) {
-                    summary.held_back.push(input.path.clone());
-                    remaining.extend(outcome.diagnostics);
-                    continue;
-                }
-                crate::writer::write_atomically(&project.ws.root, &absolute, &new_bytes)?;
-                summary.fixed += fixed_indexes.len();
-                if staged {
-                    // The index still holds the violation until the user stages the fix.
-                    remaining.extend(outcome.diagnostics);
-                    continue;
-                }
-            }
-            (_, None) => {
-                if is_stdin && fix_mode == FixMode::Write {
-                    out.write_all(&bytes)
-                        .map_err(|error| format!("cannot write output: {error}"))?;
-                }
-            }
-            _ => {}
+        if self.mode == FixMode::Diff {
+            let old_text = String::from_utf8_lossy(&bytes);
+            let new_text = String::from_utf8_lossy(&new_bytes);
+            write_out(
+                out,
+                unified_diff(&input.path, &old_text, &new_text).as_bytes(),
+            )?;
+            return Ok((result.remaining, true));
         }
-        remaining.extend(
-            outcome
-                .diagnostics
-                .into_iter()
-                .enumerate()
-                .filter(|(index, _)| !fixed_indexes.contains(index))
-                .map(|(_, diagnostic)| diagnostic),
-        );
+        if self.to_stdout {
+            write_out(out, &new_bytes)?;
+            summary.fixed += result.fixed;
+            return Ok((result.remaining, false));
+        }
+        let absolute = self.project.absolute(&input.path);
+        let mut to_write = new_bytes;
+        let mut count = result.fixed;
+        if self.from_git {
+            let current = std::fs::read(&absolute).ok();
+            if current.as_deref() != Some(bytes.as_slice()) {
+                // With core.autocrlf the work tree may differ from the blob only in line
+                // endings: then the fixes are made again on the work tree's own text.
+                let same = current
+                    .as_deref()
+                    .is_some_and(|current| same_but_line_endings(current, &bytes));
+                let refixed = match current.filter(|_| same) {
+                    Some(current) => self.refix_worktree(&input, &current, summary),
+                    None => None,
+                };
+                let Some((bytes, fixed)) = refixed else {
+                    summary.held_back.push(input.path.clone());
+                    return Ok((outcome.diagnostics, false));
+                };
+                to_write = bytes;
+                count = fixed;
+            }
+        }
+        match crate::writer::write_atomically(&self.project.ws.root, &absolute, &to_write) {
+            Ok(()) => summary.fixed += count,
+            Err(crate::writer::WriteError::Refused(reason)) => {
+                eprintln!("canon: {}", crate::output::escape(&reason));
+                summary.refused.push(input.path.clone());
+                return Ok((outcome.diagnostics, false));
+            }
+            Err(crate::writer::WriteError::Failed(reason)) => return Err(reason),
+        }
+        if self.from_git {
+            // The index (or commit) still holds the violations until the fix is staged.
+            return Ok((outcome.diagnostics, false));
+        }
+        Ok((result.remaining, false))
+    }
+
+    /// Checks and fixes the work tree's copy of a file whose staged blob differs from
+    /// it only in line endings.
+    fn refix_worktree(
+        &self,
+        input: &FileInput,
+        current: &[u8],
+        summary: &mut Summary,
+    ) -> Option<(Vec<u8>, usize)> {
+        let outcome = self
+            .checker
+            .check(&input.path, current, &input.changed, true, false);
+        let source = outcome.source.as_ref()?;
+        let (bytes, result) =
+            self.fixed_bytes(&input.path, source, &outcome.diagnostics, false, summary)?;
+        Some((bytes, result.fixed))
+    }
+}
+
+/// True when two texts are equal once CRLF line endings are read as LF.
+fn same_but_line_endings(a: &[u8], b: &[u8]) -> bool {
+    let normal = |bytes: &[u8]| -> Vec<u8> {
+        let mut result = Vec::with_capacity(bytes.len());
+        for (index, &byte) in bytes.iter().enumerate() {
+            if byte == b'\r' && bytes.get(index + 1) == Some(&b'\n') {
+                continue;
+            }
+            result.push(byte);
+        }
+        result
+    };
+    normal(a) == normal(b)
+}
+
+fn apply_fixes(
+    run: &FixRun,
+    checked: Vec<Checked>,
+    out: &mut dyn Write,
+) -> Result<(Vec<Diagnostic>, Summary, bool), String> {
+    let mut summary = Summary {
+        fixing: run.mode == FixMode::Write,
+        staged: run.from_git,
+        allow_unsafe: run.allow_unsafe,
+        ..Summary::default()
+    };
+    let mut remaining = Vec::new();
+    let mut diff_shown = false;
+    for file in checked {
+        let (left, shown) = run.fix_file(file, &mut summary, out)?;
+        remaining.extend(left);
+        diff_shown |= shown;
     }
     Ok((remaining, summary, diff_shown))
 }
@@ -380,13 +540,11 @@ fn verify(
         .ok_or_else(|| "the file's encoding cannot be written back exactly".to_string())
 }
 
-fn write_diff(out: &mut dyn Write, path: &str, old: &str, new: &str) -> Result<(), String> {
-    let diff = similar::TextDiff::from_lines(old, new);
-    let text = diff
+fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    let path = crate::output::escape(path);
+    similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string();
-    out.write_all(text.as_bytes())
-        .map_err(|error| format!("cannot write output: {error}"))
+        .to_string()
 }

@@ -14,6 +14,11 @@ use std::path::{Path, PathBuf};
 /// Names of the config files looked for, in order, in each directory.
 pub const CONFIG_NAMES: [&str; 2] = [".canon.yaml", "canon.yaml"];
 
+/// Largest config file read, and deepest flow nesting (`[`/`{`) accepted, so that a
+/// hostile file cannot make the YAML parser spin.
+const MAX_CONFIG_BYTES: usize = 1 << 20;
+const MAX_CONFIG_NESTING: usize = 64;
+
 /// Largest compiled size allowed for a pattern rule's regex.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
@@ -276,6 +281,18 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         column,
         message,
     };
+    if text.len() > MAX_CONFIG_BYTES {
+        return Err(at(
+            (1, 1),
+            format!("config is larger than {} KiB", MAX_CONFIG_BYTES / 1024),
+        ));
+    }
+    if let Some(position) = too_deep(text) {
+        return Err(at(
+            position,
+            format!("nested more than {MAX_CONFIG_NESTING} levels deep"),
+        ));
+    }
     if text.trim().is_empty() {
         return Err(at(
             (1, 1),
@@ -494,6 +511,26 @@ fn build_rule(raw: RawRule, index: usize, text: &str, dir: &Path) -> Result<Rule
         allow_in,
         allow_in_globs,
     })
+}
+
+/// The 1-based position where flow brackets first nest too deep, if they do.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (index, line) in text.lines().enumerate() {
+        for (column, c) in line.chars().enumerate() {
+            match c {
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_CONFIG_NESTING {
+                        return Some((index + 1, column + 1));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 fn squeeze(text: &str) -> String {

@@ -51,18 +51,6 @@ fn indentation(source: &SourceText, offset: usize) -> Option<&str> {
         .then_some(prefix)
 }
 
-/// The range of the module name (with its leading dots) in a `from` import.
-pub fn from_module_range(source: &SourceText, stmt: &ImportStmt) -> Option<Range<usize>> {
-    let text = &source.text[stmt.range.clone()];
-    let rest = text.strip_prefix("from")?;
-    let skipped = rest.len() - rest.trim_start_matches([' ', '\t', '\\', '\n', '\r']).len();
-    let start = stmt.range.start + 4 + skipped;
-    let module_len = source.text[start..stmt.range.end]
-        .find(|c: char| !(c == '.' || c == '_' || c.is_alphanumeric()))
-        .unwrap_or(stmt.range.end - start);
-    (module_len > 0).then(|| start..start + module_len)
-}
-
 /// The statement(s) that import `new` (a dotted name) under `local`.
 fn canonical_import(new: &str, local: &str, star: bool) -> (String, String) {
     if star {
@@ -80,6 +68,19 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
     let model = file.model;
     let source = file.source;
     let stmt = &model.imports[stmt_index];
+    let inside =
+        |range: &Range<usize>| stmt.range.start <= range.start && range.end <= stmt.range.end;
+    let consistent = stmt.range.end <= source.text.len()
+        && stmt
+            .names
+            .iter()
+            .all(|&name| inside(&model.names[name].range));
+    if !consistent {
+        return display_only("rewrite the import by hand".to_string(), String::new());
+    }
+    if let Some(fix) = module_rename_fix(file, stmt, flagged) {
+        return fix;
+    }
     let mut applicability = Applicability::Safe;
     let mut extra_edits: Vec<Edit> = Vec::new();
     let mut statements: Vec<String> = Vec::new();
@@ -166,10 +167,98 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
         } else {
             replacement
         },
-        edits: std::iter::once(edit(stmt.range.clone(), content))
+        edits: std::iter::once(statement_edit(source, &stmt.range, content))
             .chain(extra_edits)
             .collect(),
     }
+}
+
+/// Replaces a statement; an empty replacement removes its whole line(s) (with a
+/// trailing comment) when nothing else is on them, and becomes `pass` after a colon.
+fn statement_edit(source: &SourceText, range: &Range<usize>, content: String) -> Edit {
+    if !content.is_empty() {
+        return edit(range.clone(), content);
+    }
+    let last_line = source.line_of(range.end.saturating_sub(1).max(range.start));
+    let line_end = source.line_range(last_line).end;
+    let rest = source.text[range.end..line_end].trim();
+    let alone_after = rest.is_empty() || rest.starts_with('#');
+    match indentation(source, range.start) {
+        Some(_) if alone_after => {
+            let start = source.line_start(source.line_of(range.start));
+            let end = source.line_start(last_line + 1).min(source.text.len());
+            edit(start..end, String::new())
+        }
+        _ => edit(range.clone(), "pass".to_string()),
+    }
+}
+
+/// The range of the module name (with its leading dots) in a `from` import.
+fn from_module_range(source: &SourceText, stmt: &ImportStmt) -> Option<Range<usize>> {
+    let text = &source.text[stmt.range.clone()];
+    let rest = text.strip_prefix("from")?;
+    let skipped = rest.len() - rest.trim_start_matches([' ', '\t', '\\', '\n', '\r']).len();
+    let start = stmt.range.start + 4 + skipped;
+    let module_len = source.text[start..stmt.range.end]
+        .find(|c: char| !(c == '.' || c == '_' || c.is_alphanumeric()))
+        .unwrap_or(stmt.range.end - start);
+    (module_len > 0).then(|| start..start + module_len)
+}
+
+/// When every name of a `from` import is flagged and each maps onto the same name in
+/// one new module, only the module is rewritten: names, comments and layout stay.
+fn module_rename_fix(
+    file: &FileContext,
+    stmt: &ImportStmt,
+    flagged: &[(usize, String)],
+) -> Option<Fix> {
+    stmt.from_module.as_ref()?;
+    if flagged.len() != stmt.names.len() {
+        return None;
+    }
+    let mut new_module: Option<&str> = None;
+    for (name_index, new) in flagged {
+        let imported = &file.model.names[*name_index];
+        let local = imported.asname.as_deref().unwrap_or(&imported.name);
+        if already_imported(file, *name_index, local, new) {
+            return None;
+        }
+        let module = if imported.name == "*" {
+            new.as_str()
+        } else {
+            let (module, name) = split_last(new);
+            if name != imported.name || module.is_empty() {
+                return None;
+            }
+            module
+        };
+        if new_module.is_some_and(|seen| seen != module) {
+            return None;
+        }
+        new_module = Some(module);
+    }
+    let module = new_module?.to_string();
+    let range = from_module_range(file.source, stmt)?;
+    let text = &file.source.text;
+    let statement = format!(
+        "{}{module}{}",
+        &text[stmt.range.start..range.start],
+        &text[range.end..stmt.range.end]
+    );
+    // A one-line statement is replaced whole, so the edit is the canonical import
+    // itself; a multi-line one only gets its module rewritten, keeping its comments.
+    let one_line = !text[stmt.range.clone()].contains('\n');
+    let edit = if one_line {
+        edit(stmt.range.clone(), statement.clone())
+    } else {
+        edit(range, module.clone())
+    };
+    Some(Fix {
+        applicability: Applicability::Safe,
+        message: format!("Import from the canonical module `{module}`"),
+        replacement: statement,
+        edits: vec![edit],
+    })
 }
 
 /// A dotted name whose last part looks like a module (lowercase), not a class.
@@ -384,7 +473,7 @@ pub fn import_insertion_point(file: &FileContext) -> usize {
             }
         }
     };
-    let line = source.line_of(after.saturating_sub(1).max(0));
+    let line = source.line_of(after.saturating_sub(1));
     source.line_start(line + 1).min(source.text.len())
 }
 
@@ -399,6 +488,8 @@ fn leading_comments_end(source: &SourceText) -> usize {
 /// The result of applying fixes to one file's text.
 pub struct Applied {
     pub text: String,
+    /// The ranges of the new text that the edits wrote.
+    pub edited: Vec<Range<usize>>,
     /// Indexes (into the diagnostics given) of the fixes applied.
     pub fixed: Vec<usize>,
 }
@@ -439,14 +530,18 @@ pub fn apply(text: &str, diagnostics: &[Diagnostic], allow_unsafe: bool) -> Appl
     taken.sort_by_key(|edit| (edit.range.start, edit.range.end));
     let mut result = String::with_capacity(text.len() + 64);
     let mut cursor = 0;
+    let mut edited = Vec::new();
     for edit in &taken {
         result.push_str(&text[cursor..edit.range.start]);
+        let start = result.len();
         result.push_str(&edit.content);
+        edited.push(start..result.len());
         cursor = edit.range.end;
     }
     result.push_str(&text[cursor..]);
     Applied {
         text: result,
+        edited,
         fixed,
     }
 }

@@ -43,6 +43,10 @@ pub struct FileInput {
     pub path: String,
     pub content: Content,
     pub changed: LineSet,
+    /// True for files found by walking a directory: those are parsed only when their
+    /// bytes contain a name the rules could match (files named explicitly, stdin and
+    /// changed files are always parsed, so a malformed one always gets CAN000).
+    pub prefilter: bool,
 }
 
 /// The repository (if any) and the directory output paths are relative to.
@@ -274,14 +278,32 @@ fn read_blob(repo: &Repository, path: &str, oid: Oid) -> GitResult<Vec<u8>> {
         .map_err(|error| format!("{path}: cannot read staged content: {}", error.message()))
 }
 
+/// The index git is committing from: `GIT_INDEX_FILE` when git sets it (as it does
+/// for `git commit -a` and `git commit PATH`), else the repository's index.
+fn staged_index(ws: &Workspace, repo: &Repository) -> GitResult<git2::Index> {
+    match std::env::var_os("GIT_INDEX_FILE").filter(|value| !value.is_empty()) {
+        Some(file) => {
+            let path = ws.cwd.join(PathBuf::from(file));
+            git2::Index::open(&path).map_err(|error| {
+                format!(
+                    "{}: cannot read the git index: {}",
+                    path.display(),
+                    error.message()
+                )
+            })
+        }
+        None => repo
+            .index()
+            .map_err(|error| format!("cannot read the git index: {}", error.message())),
+    }
+}
+
 /// Staged mode: the index blobs of changed Python files and the lines changed versus
 /// HEAD (every line when there is no HEAD yet). Unmerged paths are returned apart.
 pub fn staged(ws: &Workspace, paths: &[PathBuf]) -> GitResult<(Vec<FileInput>, Vec<String>)> {
     let repo = ws.repo("--staged")?;
     let specs = ws.pathspecs(paths)?;
-    let index = repo
-        .index()
-        .map_err(|error| format!("cannot read the git index: {}", error.message()))?;
+    let index = staged_index(ws, repo)?;
     let mut unmerged = Vec::new();
     if index.has_conflicts() {
         if let Ok(conflicts) = index.conflicts() {
@@ -313,6 +335,7 @@ pub fn staged(ws: &Workspace, paths: &[PathBuf]) -> GitResult<(Vec<FileInput>, V
             path: changed.path,
             content: Content::Bytes(bytes),
             changed: changed.lines,
+            prefilter: false,
         });
     }
     Ok((inputs, unmerged))
@@ -350,6 +373,7 @@ pub fn worktree_changes(
             content: Content::Disk(ws.root.join(&changed.path)),
             path: changed.path,
             changed: changed.lines,
+            prefilter: false,
         })
         .collect())
 }
@@ -410,6 +434,7 @@ pub fn between_refs(
             path: changed.path,
             content: Content::Bytes(bytes),
             changed: changed.lines,
+            prefilter: false,
         });
     }
     Ok(inputs)
@@ -460,10 +485,11 @@ pub fn worktree_files(
             .map_err(|error| format!("{}: {}", arg.display(), io_reason(&error)))?;
         if metadata.is_dir() {
             for path in walk_directory(&absolute)? {
-                push_file(ws, &path, &mut seen, &mut inputs, keep);
+                push_file(ws, &path, &mut seen, &mut inputs, keep, true);
             }
         } else {
-            push_file(ws, &absolute, &mut seen, &mut inputs, keep);
+            ws.relative(arg)?;
+            push_file(ws, &absolute, &mut seen, &mut inputs, keep, false);
         }
     }
     Ok(inputs)
@@ -510,6 +536,7 @@ fn push_file(
     seen: &mut BTreeSet<String>,
     inputs: &mut Vec<FileInput>,
     keep: &dyn Fn(&str) -> bool,
+    prefilter: bool,
 ) {
     let normal = normalize(absolute);
     let Ok(relative) = normal.strip_prefix(&ws.root) else {
@@ -523,6 +550,7 @@ fn push_file(
         content: Content::Disk(normal),
         path,
         changed: LineSet::All,
+        prefilter,
     });
 }
 

@@ -34,7 +34,12 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code as u8),
         Err(message) => {
-            eprintln!("canon: error: {}", output::escape(&message));
+            let message = output::escape(&message);
+            if is_located(&message) {
+                eprintln!("{message}");
+            } else {
+                eprintln!("canon: error: {message}");
+            }
             ExitCode::from(2)
         }
     }
@@ -64,6 +69,17 @@ fn run(cli: Cli) -> Result<i32, String> {
         Command::Init => init(),
         Command::InstallHook { force } => canon::hook::install(*force),
     }
+}
+
+/// True for `file:line:column: message` errors, which are printed as they are so
+/// that editors and terminals can jump to the place.
+fn is_located(message: &str) -> bool {
+    let mut parts = message.splitn(4, ':');
+    let (_, line, column) = (parts.next(), parts.next(), parts.next());
+    let number = |part: Option<&str>| {
+        part.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    number(line) && number(column) && parts.next().is_some()
 }
 
 fn init() -> Result<i32, String> {

@@ -45,6 +45,8 @@ pub struct Summary {
     pub fixing: bool,
     /// True when fixes went to the working tree while the index keeps the violations.
     pub staged: bool,
+    /// `--unsafe-fixes` was given.
+    pub allow_unsafe: bool,
     pub fixed: usize,
     /// Files left untouched because their working tree differs from the index.
     pub held_back: Vec<String>,
@@ -307,14 +309,19 @@ fn fix_summary(diagnostics: &[Diagnostic], summary: &Summary) -> String {
     };
     let mut reasons = Vec::new();
     let unsafe_count = count(Some(Applicability::Unsafe));
-    if unsafe_count > 0 {
+    if unsafe_count > 0 && !summary.allow_unsafe {
         reasons.push(format!("{unsafe_count} need --unsafe-fixes"));
     }
     let manual = count(Some(Applicability::DisplayOnly));
     if manual > 0 {
         reasons.push(format!("{manual} have no automatic fix"));
     }
-    let safe_left = count(Some(Applicability::Safe));
+    let safe_left = count(Some(Applicability::Safe))
+        + if summary.allow_unsafe {
+            unsafe_count
+        } else {
+            0
+        };
     if safe_left > 0 {
         let mut why = format!("{safe_left} could not be applied");
         if !summary.refused.is_empty() {

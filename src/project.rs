@@ -3,7 +3,7 @@
 
 use crate::config::{self, Config};
 use crate::gitsource::{slash_path, Workspace};
-use crate::rules::{Checker, Selection};
+use crate::rules::{Checker, ConfigBase, Selection};
 use std::path::{Path, PathBuf};
 
 pub struct Project {
@@ -21,17 +21,24 @@ impl Project {
         let explicit = explicit_config.map(|path| cwd.join(path));
         let path = config::discover(explicit.as_deref(), &ws.cwd, stop)?;
         let path = std::fs::canonicalize(&path).unwrap_or(path);
-        let config = config::load(&path).map_err(|error| error.to_string())?;
+        let config = config::load(&path).map_err(|mut error| {
+            if let Ok(relative) = error.path.strip_prefix(&ws.cwd) {
+                error.path = relative.to_path_buf();
+            }
+            error.to_string()
+        })?;
         Ok(Project { ws, config })
     }
 
-    /// The project root relative to the config directory, when it lies inside it,
-    /// as the prefix a root-relative path needs to become config-relative.
-    fn config_prefix(&self) -> Option<String> {
+    /// Where the config directory lies relative to the project root.
+    fn config_base(&self) -> ConfigBase {
         if let Ok(inner) = self.config.dir.strip_prefix(&self.ws.root) {
-            return Some(slash_path(inner));
+            return ConfigBase::Inside(slash_path(inner));
         }
-        None
+        match self.ws.root.strip_prefix(&self.config.dir) {
+            Ok(inner) => ConfigBase::Above(slash_path(inner)),
+            Err(_) => ConfigBase::Above(String::new()),
+        }
     }
 
     /// A checker with `selection`, or an error naming an unknown id or code.
@@ -48,7 +55,7 @@ impl Project {
                 }
             }
         }
-        Ok(Checker::new(&self.config, selection, self.config_prefix()))
+        Ok(Checker::new(&self.config, selection, self.config_base()))
     }
 
     fn known_rule_or_code(&self, item: &str) -> bool {

@@ -18,6 +18,9 @@ use std::ops::Range;
 /// lexical import recovery.
 const MAX_REPARSES: usize = 24;
 
+/// Attribute chains longer than this are not resolved (no real import path is).
+const MAX_CHAIN_DEPTH: usize = 64;
+
 /// Where a file sits among modules, for resolving relative imports.
 #[derive(Debug, Clone, Default)]
 pub struct ModulePath {
@@ -52,6 +55,9 @@ pub struct ImportStmt {
     pub names: Vec<usize>,
     /// Inside a function or class body rather than at module level.
     pub nested: bool,
+    /// Recovered from a half-typed statement whose parenthesis was never closed: its
+    /// range is not the source's, so it is never rewritten.
+    pub unclosed: bool,
 }
 
 /// One name imported by an import statement.
@@ -161,7 +167,11 @@ pub struct PyModel {
 pub fn model(source: &SourceText, layout: &source::Layout, module: &ModulePath) -> PyModel {
     let text = source.text.as_str();
     let mut builder = Builder::new(text, module.clone());
-    match parse_recovering(text) {
+    let recovered = match too_complex(layout) {
+        Some(problem) => Recovered::Failed(problem),
+        None => parse_recovering(text),
+    };
+    match recovered {
         Recovered::Clean(suite) => builder.visit_suite(suite),
         Recovered::Blanked {
             suite,
@@ -178,6 +188,79 @@ pub fn model(source: &SourceText, layout: &source::Layout, module: &ModulePath) 
         }
     }
     builder.finish()
+}
+
+/// Parses one import statement's text starting at `offset`; an import whose
+/// parenthesis is never closed (a half-typed buffer) is closed after its last name.
+/// The parsed statement, and whether a closing parenthesis had to be supplied.
+fn parse_import_snippet(snippet: &str, offset: u32) -> Option<(ast::ModModule, bool)> {
+    let parse = |text: &str| match rustpython_parser::parse_starts_at(
+        text,
+        Mode::Module,
+        "<source>",
+        TextSize::from(offset),
+    ) {
+        Ok(ast::Mod::Module(module)) => Some(module),
+        _ => None,
+    };
+    if let Some(module) = parse(snippet) {
+        return Some((module, false));
+    }
+    let open = snippet.find('(')?;
+    let mut end = open + 1;
+    for line in snippet[open + 1..].split_inclusive('\n') {
+        let code = line.split('#').next().unwrap_or_default();
+        let names_only = code
+            .chars()
+            .all(|c| c == '_' || c == ',' || c.is_alphanumeric() || c.is_whitespace());
+        if !names_only {
+            break;
+        }
+        end += line.len();
+    }
+    let closed = format!("{})", snippet[..end].trim_end());
+    parse(&closed).map(|module| (module, true))
+}
+
+/// Code (outside strings) longer than this in one logical line, or brackets nested
+/// deeper than [`MAX_NESTING`], is not given to the parser, whose recursion could
+/// exhaust the stack; such a file's imports are recovered lexically.
+const MAX_LOGICAL_LINE_CODE: usize = 64 * 1024;
+const MAX_NESTING: usize = 200;
+
+fn too_complex(layout: &source::Layout) -> Option<ParseProblem> {
+    if layout.max_depth > MAX_NESTING {
+        return Some(ParseProblem {
+            offset: layout.max_depth_offset,
+            message: format!("brackets nested more than {MAX_NESTING} deep"),
+        });
+    }
+    let mut strings = layout.strings.iter().peekable();
+    for line in &layout.logical_lines {
+        if line.len() <= MAX_LOGICAL_LINE_CODE {
+            continue;
+        }
+        let mut string_bytes = 0;
+        while let Some(literal) = strings.peek() {
+            if literal.range.start >= line.end {
+                break;
+            }
+            if literal.range.start >= line.start {
+                string_bytes += literal.range.len();
+            }
+            strings.next();
+        }
+        if line.len() - string_bytes.min(line.len()) > MAX_LOGICAL_LINE_CODE {
+            return Some(ParseProblem {
+                offset: line.start,
+                message: format!(
+                    "a statement longer than {} KiB of code",
+                    MAX_LOGICAL_LINE_CODE / 1024
+                ),
+            });
+        }
+    }
+    None
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
@@ -287,6 +370,10 @@ fn indent_of(line: &[u8]) -> usize {
         .count()
 }
 
+/// A resolved name/attribute chain: its dotted name, the import name its root is
+/// bound by, and each sub-chain's dotted name with the offset it ends at.
+type Chain = (String, Option<usize>, Vec<(String, usize)>);
+
 #[derive(Default)]
 struct Scope {
     is_class: bool,
@@ -353,19 +440,19 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let snippet = &text[start..line.end];
-            if let Ok(ast::Mod::Module(module)) = rustpython_parser::parse_starts_at(
-                snippet,
-                Mode::Module,
-                "<source>",
-                TextSize::from(offset),
-            ) {
+            if let Some((module, unclosed)) = parse_import_snippet(snippet, offset) {
                 let nested = start > line.start;
+                let first = self.model.imports.len();
                 for stmt in module.body {
                     self.import_stmt(stmt, nested);
                 }
+                let end = line.end.min(self.text.len());
+                for stmt in &mut self.model.imports[first..] {
+                    stmt.unclosed = unclosed;
+                    stmt.range.end = stmt.range.end.min(end);
+                }
             }
         }
-        self.model.imports.sort_by_key(|stmt| stmt.range.start);
     }
 
     fn import_stmt(&mut self, stmt: ast::Stmt, nested: bool) {
@@ -427,6 +514,7 @@ impl<'a> Builder<'a> {
             from_module: None,
             names: indexes,
             nested,
+            unclosed: false,
         });
     }
 
@@ -471,6 +559,7 @@ impl<'a> Builder<'a> {
             from_module: Some(module),
             names: indexes,
             nested,
+            unclosed: false,
         });
     }
 
@@ -515,10 +604,21 @@ impl<'a> Builder<'a> {
 
     /// The dotted name an expression made only of names and attributes resolves to,
     /// with the import binding its root came from, and each sub-chain's end offset.
-    fn resolve_chain(
-        &self,
-        expr: &ast::Expr,
-    ) -> Option<(String, Option<usize>, Vec<(String, usize)>)> {
+    /// Resolves a chain of at most [`MAX_CHAIN_DEPTH`] attributes over a name.
+    fn resolve_chain(&self, expr: &ast::Expr) -> Option<Chain> {
+        let mut depth = 0;
+        let mut root = expr;
+        while let ast::Expr::Attribute(attribute) = root {
+            root = &attribute.value;
+            depth += 1;
+            if depth > MAX_CHAIN_DEPTH {
+                return None;
+            }
+        }
+        self.resolve_chain_parts(expr)
+    }
+
+    fn resolve_chain_parts(&self, expr: &ast::Expr) -> Option<Chain> {
         match expr {
             ast::Expr::Name(name) => {
                 let end = usize::from(name.range.end());
@@ -538,7 +638,7 @@ impl<'a> Builder<'a> {
                 }
             }
             ast::Expr::Attribute(attribute) => {
-                let (base, via, mut prefixes) = self.resolve_chain(&attribute.value)?;
+                let (base, via, mut prefixes) = self.resolve_chain_parts(&attribute.value)?;
                 let dotted = format!("{base}.{}", attribute.attr.as_str());
                 prefixes.push((dotted.clone(), usize::from(attribute.range.end())));
                 Some((dotted, via, prefixes))
@@ -612,16 +712,10 @@ impl<'a> Builder<'a> {
         });
     }
 
-    fn on_attribute_chain(&mut self, expr: &ast::Expr) -> bool {
-        let mut root = expr;
-        while let ast::Expr::Attribute(attribute) = root {
-            root = &attribute.value;
-        }
-        if let ast::Expr::Name(name) = root {
-            self.model.used_names.insert(name.id.to_string());
-        }
+    /// Records the reference an attribute chain rooted at an import-bound name makes.
+    fn on_attribute_chain(&mut self, expr: &ast::Expr) {
         let Some((dotted, Some(via), prefixes)) = self.resolve_chain(expr) else {
-            return false;
+            return;
         };
         let range = span(expr);
         let stmt = self.stmt_range(range.clone());
@@ -631,7 +725,16 @@ impl<'a> Builder<'a> {
             range,
             stmt,
         });
-        true
+    }
+
+    /// Notes a name read at module level or in a scope that does not bind it.
+    fn use_name(&mut self, name: &str) {
+        let local = self.scopes[1..]
+            .iter()
+            .any(|scope| !scope.is_class && scope.bindings.contains_key(name));
+        if !local && !self.model.used_names.contains(name) {
+            self.model.used_names.insert(name.to_string());
+        }
     }
 
     fn define(&mut self, name: &str, range: Range<usize>, is_class: bool) {
@@ -694,6 +797,16 @@ impl<'a> Builder<'a> {
             self.bind(&name, Binding::Local);
         }
     }
+}
+
+/// The default values of a function's or lambda's parameters.
+fn argument_defaults(args: &ast::Arguments) -> Vec<ast::Expr> {
+    args.posonlyargs
+        .iter()
+        .chain(&args.args)
+        .chain(&args.kwonlyargs)
+        .filter_map(|arg| arg.default.as_deref().cloned())
+        .collect()
 }
 
 fn is_from(imported: &ImportedName) -> bool {
@@ -784,23 +897,67 @@ impl Visitor for Builder<'_> {
 
     fn visit_expr_attribute(&mut self, node: ast::ExprAttribute) {
         let expr = ast::Expr::Attribute(node);
-        if self.on_attribute_chain(&expr) {
+        let mut depth = 0;
+        let mut root = &expr;
+        while let ast::Expr::Attribute(attribute) = root {
+            root = &attribute.value;
+            depth += 1;
+        }
+        if let ast::Expr::Name(name) = root {
+            let name = name.id.to_string();
+            self.use_name(&name);
+            if depth <= MAX_CHAIN_DEPTH {
+                self.on_attribute_chain(&expr);
+            }
             return;
         }
-        if let ast::Expr::Attribute(node) = expr {
-            self.generic_visit_expr_attribute(node);
+        // Not a plain name chain: visit what the chain hangs off (a call, a subscript...).
+        let mut current = expr;
+        while let ast::Expr::Attribute(attribute) = current {
+            current = *attribute.value;
         }
+        self.visit_expr(current);
     }
 
     fn visit_expr_name(&mut self, node: ast::ExprName) {
         if matches!(node.ctx, ast::ExprContext::Load) {
-            self.model.used_names.insert(node.id.to_string());
+            self.use_name(node.id.as_str());
         } else {
             self.bind(node.id.as_str(), Binding::Local);
         }
     }
 
+    // The generated visitor does not descend into these nodes by itself.
+    fn visit_keyword(&mut self, node: ast::Keyword) {
+        self.visit_expr(node.value);
+    }
+
+    fn visit_withitem(&mut self, node: ast::WithItem) {
+        self.visit_expr(node.context_expr);
+        if let Some(vars) = node.optional_vars {
+            self.visit_expr(*vars);
+        }
+    }
+
+    fn visit_comprehension(&mut self, node: ast::Comprehension) {
+        self.visit_expr(node.iter);
+        self.visit_expr(node.target);
+        for condition in node.ifs {
+            self.visit_expr(condition);
+        }
+    }
+
+    fn visit_match_case(&mut self, node: ast::MatchCase) {
+        if let Some(guard) = node.guard {
+            self.visit_expr(*guard);
+        }
+        self.visit_suite(node.body);
+    }
+
     fn visit_expr_lambda(&mut self, node: ast::ExprLambda) {
+        for expr in argument_defaults(&node.args) {
+            self.visit_expr(expr);
+        }
         self.with_scope(false, |builder| {
             builder.bind_arguments(&node.args);
             builder.visit_expr(*node.body);
@@ -822,14 +979,7 @@ impl Builder<'_> {
         if let Some(returns) = returns {
             self.visit_expr(*returns);
         }
-        let defaults: Vec<ast::Expr> = args
-            .posonlyargs
-            .iter()
-            .chain(&args.args)
-            .chain(&args.kwonlyargs)
-            .filter_map(|arg| arg.default.as_deref().cloned())
-            .collect();
-        for expr in defaults {
+        for expr in argument_defaults(&args) {
             self.visit_expr(expr);
         }
         self.with_scope(false, |builder| {
@@ -934,6 +1084,28 @@ mod tests {
         assert_eq!(dotted(&model), vec!["ok", "a.b.C"]);
         let second = &model.references[1];
         assert_eq!(&text[second.range.clone()], "C");
+    }
+
+    #[test]
+    fn visits_keywords_with_items_comprehensions_and_match_cases() {
+        let text = "from m import f, g, h, k\nx = call(a=f())\nwith g() as y:\n    pass\nz = [h() for _ in range(3)]\nmatch x:\n    case 1:\n        k()\n";
+        let model = build(text, "app");
+        let callees: Vec<_> = model
+            .calls
+            .iter()
+            .filter_map(|c| c.callee.as_deref())
+            .collect();
+        for name in ["m.f", "m.g", "m.h", "m.k"] {
+            assert!(callees.contains(&name), "{name} missing from {callees:?}");
+        }
+    }
+
+    #[test]
+    fn recovers_an_import_whose_parenthesis_is_never_closed() {
+        let text = "import os\nfrom a.b import (\n    C,\n    D,\n";
+        let model = build(text, "m");
+        assert!(model.problem.is_some());
+        assert_eq!(dotted(&model), vec!["os", "a.b.C", "a.b.D"]);
     }
 
     #[test]

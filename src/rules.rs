@@ -55,14 +55,22 @@ pub struct Checker<'c> {
     pub config: &'c Config,
     selection: Selection,
     needles: Option<AhoCorasick>,
-    /// Config-directory-relative path prefix of the project root ("" when equal).
-    root_in_config: Option<String>,
+    base: ConfigBase,
+}
+
+/// How a project-root-relative path becomes relative to the config's directory.
+#[derive(Debug, Clone)]
+pub enum ConfigBase {
+    /// The config directory is this subdirectory of the root ("" for the root itself):
+    /// paths under it lose the prefix; other paths are not governed by the config.
+    Inside(String),
+    /// The root is this subdirectory of the config directory ("" when the config
+    /// lies outside the project altogether: paths are taken as they are).
+    Above(String),
 }
 
 impl<'c> Checker<'c> {
-    /// `root_in_config`: the project root relative to the config directory, or None
-    /// when the root lies outside it (then `prefix` is computed per path).
-    pub fn new(config: &'c Config, selection: Selection, root_in_config: Option<String>) -> Self {
+    pub fn new(config: &'c Config, selection: Selection, base: ConfigBase) -> Self {
         let words: Vec<String> = config
             .rules
             .iter()
@@ -88,19 +96,22 @@ impl<'c> Checker<'c> {
             config,
             selection,
             needles,
-            root_in_config,
+            base,
         }
     }
 
-    /// The path relative to the config directory, or None when outside it.
+    /// The path relative to the config directory, or None when the config does not
+    /// govern it.
     pub fn config_path(&self, path: &str) -> Option<String> {
-        let prefix = self.root_in_config.as_deref()?;
-        if prefix.is_empty() {
-            return Some(path.to_string());
+        match &self.base {
+            ConfigBase::Inside(prefix) if prefix.is_empty() => Some(path.to_string()),
+            ConfigBase::Inside(prefix) => path
+                .strip_prefix(prefix.as_str())
+                .and_then(|rest| rest.strip_prefix('/'))
+                .map(str::to_string),
+            ConfigBase::Above(prefix) if prefix.is_empty() => Some(path.to_string()),
+            ConfigBase::Above(prefix) => Some(format!("{prefix}/{path}")),
         }
-        path.strip_prefix(prefix)
-            .and_then(|rest| rest.strip_prefix('/'))
-            .map(str::to_string)
     }
 
     /// The module a config-relative path is, under the longest matching `src` root.
@@ -148,13 +159,15 @@ impl<'c> Checker<'c> {
             .collect()
     }
 
-    /// Checks one file's bytes. `changed` limits which lines are judged.
+    /// Checks one file's bytes. `changed` limits which lines are judged; with
+    /// `prefilter`, a file is parsed only when it contains a name a rule could match.
     pub fn check(
         &self,
         path: &str,
         bytes: &[u8],
         changed: &LineSet,
         keep_source: bool,
+        prefilter: bool,
     ) -> FileOutcome {
         let mut outcome = FileOutcome {
             counts: vec![Counts::default(); self.config.rules.len()],
@@ -187,21 +200,22 @@ impl<'c> Checker<'c> {
         }
         let source = SourceText::decode(bytes);
         let rules = self.active_rules(&config_path);
-        if rules.is_empty() && source.decode_problem.is_none() {
+        if rules.is_empty() && !parse_enabled {
             return outcome;
         }
-        let needs_model = self
-            .needles
-            .as_ref()
-            .is_some_and(|needles| needles.is_match(&source.text))
-            && rules
-                .iter()
-                .any(|(_, rule)| !matches!(rule.kind, RuleKind::Pattern { .. }));
-        let needs_layout = needs_model
-            || rules
-                .iter()
-                .any(|(_, rule)| matches!(rule.kind, RuleKind::Pattern { .. }));
-        if !needs_layout && source.decode_problem.is_none() {
+        let has_ast_rules = rules
+            .iter()
+            .any(|(_, rule)| !matches!(rule.kind, RuleKind::Pattern { .. }));
+        let mentions_a_name = || {
+            self.needles
+                .as_ref()
+                .is_some_and(|needles| needles.is_match(&source.text))
+        };
+        let needs_model = (has_ast_rules || parse_enabled) && (!prefilter || mentions_a_name());
+        let has_patterns = rules
+            .iter()
+            .any(|(_, rule)| matches!(rule.kind, RuleKind::Pattern { .. }));
+        if !needs_model && !has_patterns && source.decode_problem.is_none() {
             return outcome;
         }
         let layout = source::scan(&source.text);
@@ -410,7 +424,6 @@ fn import_rule(
             .is_some_and(|dotted| matching_deprecated(dotted, deprecated).is_some())
     };
     let mut import_findings: Vec<(usize, String)> = Vec::new();
-    let mut module_flagged = vec![false; model.imports.len()];
     for reference in &model.references {
         if is_under(&reference.dotted, canonical) {
             if !through_import_under(model, &reference.kind, canonical) {
@@ -426,12 +439,6 @@ fn import_rule(
                 counts.deprecated += 1;
                 paths.push(old.clone());
                 import_findings.push((*name, map_onto(&reference.dotted, old, canonical)));
-                let stmt = model.names[*name].stmt;
-                if let Some(Some(module)) = &model.imports[stmt].from_module {
-                    if matching_deprecated(module, deprecated).is_some() {
-                        module_flagged[stmt] = true;
-                    }
-                }
             }
             RefKind::Attribute { via, prefixes } => {
                 if flagged_import(*via) {
@@ -475,25 +482,18 @@ fn import_rule(
     }
     for (stmt_index, names) in by_stmt {
         let stmt = &model.imports[stmt_index];
-        let fix = fixes::import_fix(file, stmt_index, &names);
-        if module_flagged[stmt_index] {
-            let range =
-                fixes::from_module_range(file.source, stmt).unwrap_or_else(|| stmt.range.clone());
-            let module = stmt.from_module.clone().flatten().unwrap_or_default();
-            let old = matching_deprecated(&module, deprecated)
-                .cloned()
-                .unwrap_or_default();
-            out.push(Finding {
-                range,
-                stmt: stmt.range.clone(),
-                message: format!(
-                    "deprecated module `{module}`: use `{}`",
-                    map_onto(&module, &old, canonical)
-                ),
-                fix: Some(fix),
-            });
-            continue;
-        }
+        let fix = if stmt.unclosed {
+            fixes::display_only(
+                "finish the statement, then fix it".to_string(),
+                names
+                    .iter()
+                    .map(|(_, new)| new.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        } else {
+            fixes::import_fix(file, stmt_index, &names)
+        };
         for (name, new) in &names {
             let imported = &model.names[*name];
             let name_range = imported.range.start..imported.range.start + imported.name.len();
@@ -719,15 +719,15 @@ pub fn comment_suppresses(comment: &str, rule_id: &str, code: &str) -> bool {
         if let Some(rest) = lower.strip_prefix("noqa") {
             let rest = rest.trim_start();
             match rest.strip_prefix(':') {
-                Some(codes) => {
+                Some(codes)
                     if codes
                         .split([',', ' '])
                         .map(str::trim)
-                        .any(|item| item.eq_ignore_ascii_case(code) || item == rule_id)
-                    {
-                        return true;
-                    }
+                        .any(|item| item.eq_ignore_ascii_case(code) || item == rule_id) =>
+                {
+                    return true;
                 }
+                Some(_) => {}
                 None if rest.is_empty() => return true,
                 None => {}
             }

@@ -220,6 +220,9 @@ pub struct Layout {
     pub comments: Vec<Range<usize>>,
     /// Logical lines: a statement's text, joined across brackets and backslashes.
     pub logical_lines: Vec<Range<usize>>,
+    /// The deepest bracket nesting, and where it was reached.
+    pub max_depth: usize,
+    pub max_depth_offset: usize,
 }
 
 impl Layout {
@@ -279,6 +282,10 @@ impl Scanner<'_> {
                 }
                 b'(' | b'[' | b'{' => {
                     depth += 1;
+                    if depth > self.layout.max_depth {
+                        self.layout.max_depth = depth;
+                        self.layout.max_depth_offset = self.position;
+                    }
                     self.position += 1;
                 }
                 b')' | b']' | b'}' => {

@@ -3,48 +3,58 @@
 //! with the original permissions.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Why a file was not written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// Writing would be unsafe (a symlink, not a regular file, outside the root).
+    Refused(String),
+    /// The file system failed.
+    Failed(String),
+}
 
 /// Writes `bytes` to `path` (inside `root`) atomically, or says why it did not.
-pub fn write_atomically(root: &Path, path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let metadata =
-        std::fs::symlink_metadata(path).map_err(|error| format!("{}: {error}", path.display()))?;
+pub fn write_atomically(root: &Path, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let (target, permissions) = checked_target(root, path)?;
+    replace(&target, bytes, permissions)
+        .map_err(|error| WriteError::Failed(format!("{}: {error}", path.display())))
+}
+
+/// The real path to write and the permissions to keep, or why writing is refused.
+fn checked_target(root: &Path, path: &Path) -> Result<(PathBuf, std::fs::Permissions), WriteError> {
+    let failed = |error: std::io::Error| WriteError::Failed(format!("{}: {error}", path.display()));
+    let refused =
+        |why: &str| WriteError::Refused(format!("{}: {why}; not written", path.display()));
+    let metadata = std::fs::symlink_metadata(path).map_err(failed)?;
     if metadata.file_type().is_symlink() {
-        return Err(format!("{}: is a symlink; not written", path.display()));
+        return Err(refused("is a symlink"));
     }
     if !metadata.is_file() {
-        return Err(format!(
-            "{}: not a regular file; not written",
-            path.display()
-        ));
+        return Err(refused("not a regular file"));
     }
     let parent = path
         .parent()
-        .ok_or_else(|| format!("{}: no parent directory", path.display()))?;
-    let real_parent =
-        std::fs::canonicalize(parent).map_err(|error| format!("{}: {error}", parent.display()))?;
-    let real_root =
-        std::fs::canonicalize(root).map_err(|error| format!("{}: {error}", root.display()))?;
+        .ok_or_else(|| refused("has no parent directory"))?;
+    let real_parent = std::fs::canonicalize(parent).map_err(failed)?;
+    let real_root = std::fs::canonicalize(root).map_err(failed)?;
     if !real_parent.starts_with(&real_root) {
-        return Err(format!(
-            "{}: outside the repository; not written",
-            path.display()
-        ));
+        return Err(refused("outside the repository"));
     }
-    let mut temp = tempfile::NamedTempFile::new_in(&real_parent).map_err(|error| {
-        format!(
-            "{}: cannot create a temporary file: {error}",
-            path.display()
-        )
-    })?;
-    temp.write_all(bytes)
-        .and_then(|_| temp.as_file().sync_all())
-        .map_err(|error| format!("{}: cannot write: {error}", path.display()))?;
-    std::fs::set_permissions(temp.path(), metadata.permissions())
-        .map_err(|error| format!("{}: cannot keep permissions: {error}", path.display()))?;
-    let target = real_parent.join(path.file_name().unwrap_or_default());
-    temp.persist(&target)
-        .map_err(|error| format!("{}: cannot replace: {}", path.display(), error.error))?;
+    Ok((
+        real_parent.join(path.file_name().unwrap_or_default()),
+        metadata.permissions(),
+    ))
+}
+
+/// Writes a temporary file beside `target`, syncs it, and renames it over `target`.
+fn replace(target: &Path, bytes: &[u8], permissions: std::fs::Permissions) -> std::io::Result<()> {
+    let parent = target.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(parent)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    std::fs::set_permissions(temp.path(), permissions)?;
+    temp.persist(target).map_err(|error| error.error)?;
     Ok(())
 }
 

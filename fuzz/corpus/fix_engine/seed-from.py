@@ -1,0 +1,2 @@
+from netra.ws.manager import Manager
+m = Manager()

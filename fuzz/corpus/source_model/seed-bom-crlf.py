@@ -1,0 +1,7 @@
+﻿# -*- coding: utf-8 -*-
+from pkg import (
+    a,  # c
+    b as c,
+)
+s = """multi
+line"""

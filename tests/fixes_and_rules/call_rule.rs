@@ -1,0 +1,486 @@
+//! `kind: call` (CAN002): callee resolution, shadowing, changed lines, templates.
+
+use crate::common::{lines, Repo};
+
+pub const CALL_CONFIG: &str = r#"version: 1
+src: ["."]
+rules:
+  - id: singleton
+    kind: call
+    target: app.ws.get_websocket_manager
+    replace-with: "ManagerFactory.create_isolated_manager({args})"
+    requires-import: app.ws.factory.ManagerFactory
+  - id: notifier-factory
+    kind: call
+    target: app.services.bridge.Notifier
+    replace-with: "{callee}.create_for_user({args})"
+    allow-in: ["app/services/bridge.py"]
+  - id: core-get
+    kind: call
+    target: app.ws.core.get_manager
+  - id: widget
+    kind: call
+    target: app.models.Widget
+"#;
+
+fn repo() -> Repo {
+    Repo::with_config(CALL_CONFIG)
+}
+
+#[test]
+fn call_through_from_import_is_flagged_at_the_callee() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws import get_websocket_manager",
+            "",
+            "",
+            "def handler(ctx):",
+            "    manager = get_websocket_manager(ctx)",
+            "    return manager",
+        ]),
+    );
+    let out = repo.concise(&["check", "svc.py"]);
+    out.code(1);
+    assert_eq!(
+        out.lines(),
+        vec![
+            "svc.py:5:15: CAN002 [singleton] call to `app.ws.get_websocket_manager` is not allowed: use `ManagerFactory.create_isolated_manager(ctx)`"
+        ],
+        "{out}"
+    );
+}
+
+#[test]
+fn call_through_module_alias_is_flagged() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "import app.ws as w",
+            "x = 1",
+            "m = w.get_websocket_manager(1)",
+        ]),
+    );
+    let out = repo.concise(&["check", "svc.py"]);
+    out.code(1);
+    assert_eq!(out.heads(), vec!["svc.py:3:5: CAN002 [singleton]"], "{out}");
+}
+
+#[test]
+fn call_through_attribute_chain_of_aliased_package_is_flagged() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "import app.ws as w",
+            "import app as root",
+            "",
+            "w.core.get_manager()",
+            "value = root.ws.core.get_manager(key=1)",
+        ]),
+    );
+    let out = repo.concise(&["check", "svc.py"]);
+    out.code(1);
+    assert_eq!(
+        out.heads(),
+        vec![
+            "svc.py:4:1: CAN002 [core-get]",
+            "svc.py:5:9: CAN002 [core-get]"
+        ],
+        "{out}"
+    );
+}
+
+#[test]
+fn call_through_relative_import_is_resolved_with_src() {
+    let config = CALL_CONFIG.replace(r#"src: ["."]"#, r#"src: ["src"]"#);
+    let repo = Repo::with_config(&config);
+    repo.write("src/app/__init__.py", "");
+    repo.write("src/app/services/__init__.py", "");
+    repo.write(
+        "src/app/services/handler.py",
+        lines(&[
+            "from ..ws import get_websocket_manager",
+            "from .. import ws",
+            "",
+            "a = get_websocket_manager()",
+            "b = ws.get_websocket_manager()",
+        ]),
+    );
+    let out = repo.concise(&["check", "src"]);
+    out.code(1);
+    assert_eq!(
+        out.heads(),
+        vec![
+            "src/app/services/handler.py:4:5: CAN002 [singleton]",
+            "src/app/services/handler.py:5:5: CAN002 [singleton]",
+        ],
+        "{out}"
+    );
+}
+
+#[test]
+fn relative_import_outside_src_root_does_not_resolve_to_target() {
+    // Under src "src", the file is module `app.services.handler`; with src "."
+    // it would be `src.app.services.handler` and `..ws` is `src.app.ws`.
+    let repo = repo();
+    repo.write(
+        "src/app/services/handler.py",
+        lines(&[
+            "from ..ws import get_websocket_manager",
+            "get_websocket_manager()",
+        ]),
+    );
+    let out = repo.concise(&["check", "src"]);
+    out.code(0);
+    assert_eq!(out.heads(), Vec::<String>::new(), "{out}");
+}
+
+#[test]
+fn class_name_used_as_constructor_in_its_defining_module_is_flagged() {
+    let repo = repo();
+    repo.write(
+        "app/models.py",
+        lines(&["class Widget:", "    pass", "", "", "default = Widget()"]),
+    );
+    let out = repo.concise(&["check", "app/models.py"]);
+    out.code(1);
+    assert_eq!(
+        out.heads(),
+        vec!["app/models.py:5:11: CAN002 [widget]"],
+        "{out}"
+    );
+}
+
+#[test]
+fn local_definition_shadowing_the_import_is_not_a_match() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws import get_websocket_manager",
+            "from app.models import Widget",
+            "",
+            "",
+            "def get_websocket_manager():",
+            "    return None",
+            "",
+            "",
+            "class Widget:",
+            "    pass",
+            "",
+            "",
+            "a = get_websocket_manager()",
+            "b = Widget()",
+            "",
+            "",
+            "def later():",
+            "    return get_websocket_manager(), Widget()",
+        ]),
+    );
+    let out = repo.concise(&["check", "svc.py"]);
+    out.code(0);
+    assert_eq!(out.heads(), Vec::<String>::new(), "{out}");
+}
+
+#[test]
+fn call_before_the_shadowing_definition_still_matches() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws import get_websocket_manager",
+            "",
+            "early = get_websocket_manager()",
+            "",
+            "",
+            "def get_websocket_manager():",
+            "    return None",
+            "",
+            "",
+            "late = get_websocket_manager()",
+        ]),
+    );
+    let out = repo.concise(&["check", "svc.py"]);
+    out.code(1);
+    assert_eq!(out.heads(), vec!["svc.py:3:9: CAN002 [singleton]"], "{out}");
+}
+
+#[test]
+fn lookalike_names_are_not_matched() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws import get_websocket_manager_v2",
+            "from app.ws_v2 import get_websocket_manager",
+            "import app.wsx as w",
+            "",
+            "a = get_websocket_manager_v2()",
+            "b = get_websocket_manager()",
+            "c = w.get_websocket_manager()",
+            "d = obj.get_websocket_manager()",
+        ]),
+    );
+    let out = repo.concise(&["check", "svc.py"]);
+    out.code(0);
+    assert_eq!(out.heads(), Vec::<String>::new(), "{out}");
+}
+
+#[test]
+fn staged_mode_reports_only_calls_on_changed_lines() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws import get_websocket_manager",
+            "",
+            "old = get_websocket_manager()",
+        ]),
+    );
+    repo.commit_all("legacy");
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws import get_websocket_manager",
+            "",
+            "old = get_websocket_manager()",
+            "new = get_websocket_manager(1)",
+        ]),
+    );
+    repo.add(&["svc.py"]);
+    let out = repo.concise(&["check", "--staged"]);
+    out.code(1);
+    assert_eq!(out.heads(), vec!["svc.py:4:7: CAN002 [singleton]"], "{out}");
+}
+
+#[test]
+fn staged_mode_multi_line_call_is_checked_when_an_argument_line_changed() {
+    let repo = repo();
+    let before = lines(&[
+        "from app.ws import get_websocket_manager",
+        "",
+        "m = get_websocket_manager(",
+        "    1,",
+        ")",
+    ]);
+    repo.write("svc.py", &before);
+    repo.commit_all("legacy");
+    repo.write("svc.py", before.replace("    1,", "    2,"));
+    repo.add(&["svc.py"]);
+    let out = repo.concise(&["check", "--staged"]);
+    out.code(1);
+    assert_eq!(out.heads(), vec!["svc.py:3:5: CAN002 [singleton]"], "{out}");
+}
+
+#[test]
+fn callee_template_keeps_multi_line_args_keywords_stars_and_comments() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.services.bridge import Notifier",
+            "import app.services.bridge as bridge",
+            "",
+            "",
+            "def build(user, *args, **kwargs):",
+            "    first = Notifier(",
+            "        user,  # the owner",
+            "        *args,",
+            "        retries=3,",
+            "        **kwargs,",
+            "    )",
+            "    second = bridge.Notifier(user, name=\"x\")",
+            "    return first, second",
+        ]),
+    );
+    repo.canon(&["check", "--fix", "svc.py"]).code(0);
+    assert_eq!(
+        repo.read_text("svc.py"),
+        lines(&[
+            "from app.services.bridge import Notifier",
+            "import app.services.bridge as bridge",
+            "",
+            "",
+            "def build(user, *args, **kwargs):",
+            "    first = Notifier.create_for_user(",
+            "        user,  # the owner",
+            "        *args,",
+            "        retries=3,",
+            "        **kwargs,",
+            "    )",
+            "    second = bridge.Notifier.create_for_user(user, name=\"x\")",
+            "    return first, second",
+        ])
+    );
+}
+
+#[test]
+fn args_template_keeps_argument_text_and_adds_the_required_import() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws import get_websocket_manager",
+            "",
+            "m = get_websocket_manager(",
+            "    ctx,  # per-user context",
+            "    *extra,",
+            "    timeout=5,",
+            "    **options,",
+            ")",
+        ]),
+    );
+    repo.canon(&["check", "--fix", "svc.py"]).code(0);
+    assert_eq!(
+        repo.read_text("svc.py"),
+        lines(&[
+            "from app.ws import get_websocket_manager",
+            "from app.ws.factory import ManagerFactory",
+            "",
+            "m = ManagerFactory.create_isolated_manager(",
+            "    ctx,  # per-user context",
+            "    *extra,",
+            "    timeout=5,",
+            "    **options,",
+            ")",
+        ])
+    );
+}
+
+/// The lines of human output from the `fix:` line up to the blank line ending the diagnostic.
+fn fix_block(stdout: &str) -> Vec<String> {
+    let mut block = Vec::new();
+    let mut inside = false;
+    for line in stdout.lines() {
+        if line.trim_start().starts_with("fix:") {
+            inside = true;
+        }
+        if inside {
+            if line.trim().is_empty() {
+                break;
+            }
+            block.push(line.trim().to_string());
+        }
+    }
+    block
+}
+
+#[test]
+fn requires_import_is_shown_in_the_fix_when_unbound() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws import get_websocket_manager",
+            "m = get_websocket_manager(ctx)",
+        ]),
+    );
+    let out = repo.canon(&["check", "svc.py"]);
+    out.code(1);
+    assert_eq!(
+        fix_block(&out.stdout),
+        vec![
+            "fix: ManagerFactory.create_isolated_manager(ctx)",
+            "from app.ws.factory import ManagerFactory",
+        ],
+        "{out}"
+    );
+    let json = repo
+        .canon(&["check", "svc.py", "--output-format", "json"])
+        .json();
+    let edits = json[0]["fix"]["edits"].as_array().expect("edits").clone();
+    let contents: Vec<&str> = edits
+        .iter()
+        .map(|e| e["content"].as_str().unwrap())
+        .collect();
+    assert!(
+        contents.contains(&"from app.ws.factory import ManagerFactory\n"),
+        "{json:#}"
+    );
+    assert_eq!(json[0]["fix"]["applicability"], "safe", "{json:#}");
+}
+
+#[test]
+fn requires_import_is_not_shown_when_already_imported() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws import get_websocket_manager",
+            "from app.ws.factory import ManagerFactory",
+            "m = get_websocket_manager(ctx)",
+        ]),
+    );
+    let out = repo.canon(&["check", "svc.py"]);
+    out.code(1);
+    assert_eq!(
+        fix_block(&out.stdout),
+        vec!["fix: ManagerFactory.create_isolated_manager(ctx)"],
+        "{out}"
+    );
+    repo.canon(&["check", "--fix", "svc.py"]).code(0);
+    assert_eq!(
+        repo.read_text("svc.py"),
+        lines(&[
+            "from app.ws import get_websocket_manager",
+            "from app.ws.factory import ManagerFactory",
+            "m = ManagerFactory.create_isolated_manager(ctx)",
+        ])
+    );
+}
+
+#[test]
+fn call_rule_without_template_has_message_only() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&["import app.ws.core as core", "core.get_manager()"]),
+    );
+    let out = repo.canon(&["check", "svc.py"]);
+    out.code(1);
+    assert!(
+        out.stdout.starts_with(
+            "svc.py:2:1: CAN002 [core-get] call to `app.ws.core.get_manager` is not allowed\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.stdout.contains("fix:"), "{out}");
+    let json = repo
+        .canon(&["check", "svc.py", "--output-format", "json"])
+        .json();
+    assert!(json[0]["fix"].is_null(), "{json:#}");
+    assert_eq!(json[0]["code"], "CAN002");
+    assert_eq!(json[0]["location"]["row"], 2);
+    assert_eq!(json[0]["location"]["column"], 1);
+    assert_eq!(json[0]["end_location"]["row"], 2);
+    assert_eq!(json[0]["end_location"]["column"], 17);
+}
+
+#[test]
+fn constructor_matches_only_calls_of_the_class_itself() {
+    let repo = repo();
+    repo.write(
+        "app/models.py",
+        lines(&[
+            "class Widget:",
+            "    @classmethod",
+            "    def create(cls):",
+            "        return cls()",
+            "",
+            "",
+            "a = Widget.create()",
+            "b = Widget",
+            "c = [Widget() for _ in range(2)]",
+        ]),
+    );
+    let out = repo.concise(&["check", "app/models.py"]);
+    out.code(1);
+    assert_eq!(
+        out.heads(),
+        vec!["app/models.py:9:6: CAN002 [widget]"],
+        "{out}"
+    );
+}

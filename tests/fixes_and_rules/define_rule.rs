@@ -1,0 +1,128 @@
+//! `kind: define` (CAN003): one implementation per class.
+
+use crate::common::{lines, Repo};
+
+const DEFINE_CONFIG: &str = r#"version: 1
+src: ["."]
+rules:
+  - id: one-notifier
+    kind: define
+    name: Notifier
+    canonical-file: app/services/bridge.py
+"#;
+
+#[test]
+fn module_level_class_and_def_outside_canonical_file_are_flagged_at_the_name() {
+    let repo = Repo::with_config(DEFINE_CONFIG);
+    repo.write(
+        "app/other.py",
+        lines(&["import os", "", "", "class Notifier(object):", "    pass"]),
+    );
+    repo.write(
+        "app/third.py",
+        lines(&[
+            "@decorated",
+            "def  Notifier():",
+            "    return 1",
+            "",
+            "",
+            "async def Notifier():",
+            "    return 2",
+        ]),
+    );
+    let out = repo.concise(&["check", "app"]);
+    out.code(1);
+    assert_eq!(
+        out.heads(),
+        vec![
+            "app/other.py:4:7: CAN003 [one-notifier]",
+            "app/third.py:2:6: CAN003 [one-notifier]",
+            "app/third.py:6:11: CAN003 [one-notifier]",
+        ],
+        "{out}"
+    );
+}
+
+#[test]
+fn diagnostic_names_the_canonical_file() {
+    let repo = Repo::with_config(DEFINE_CONFIG);
+    repo.write("app/other.py", "class Notifier:\n    pass\n");
+    let out = repo.concise(&["check", "app/other.py"]);
+    out.code(1);
+    let all = out.lines();
+    assert_eq!(all.len(), 1, "{out}");
+    assert!(
+        all[0].starts_with("app/other.py:1:7: CAN003 [one-notifier] "),
+        "{out}"
+    );
+    assert!(all[0].contains("app/services/bridge.py"), "{out}");
+    let json = repo
+        .canon(&["check", "app/other.py", "--output-format", "json"])
+        .json();
+    assert!(json[0]["fix"].is_null(), "{json:#}");
+    assert_eq!(json[0]["end_location"]["column"], 15, "{json:#}");
+}
+
+#[test]
+fn canonical_file_itself_is_not_flagged() {
+    let repo = Repo::with_config(DEFINE_CONFIG);
+    repo.write(
+        "app/services/bridge.py",
+        lines(&["class Notifier:", "    pass"]),
+    );
+    let out = repo.concise(&["check", "app"]);
+    out.code(0);
+    assert_eq!(out.heads(), Vec::<String>::new(), "{out}");
+}
+
+#[test]
+fn nested_definitions_are_not_flagged() {
+    let repo = Repo::with_config(DEFINE_CONFIG);
+    repo.write(
+        "app/other.py",
+        lines(&[
+            "class Outer:",
+            "    class Notifier:",
+            "        pass",
+            "",
+            "    def Notifier(self):",
+            "        return 1",
+            "",
+            "",
+            "def factory():",
+            "    class Notifier:",
+            "        pass",
+            "",
+            "    def Notifier():",
+            "        return 2",
+            "    return Notifier",
+            "",
+            "",
+            "class NotifierV2:",
+            "    pass",
+            "",
+            "",
+            "Notifier = make()",
+        ]),
+    );
+    let out = repo.concise(&["check", "app/other.py"]);
+    out.code(0);
+    assert_eq!(out.heads(), Vec::<String>::new(), "{out}");
+}
+
+#[test]
+fn staged_mode_flags_only_a_definition_the_change_adds() {
+    let repo = Repo::with_config(DEFINE_CONFIG);
+    repo.write("app/old.py", "class Notifier:\n    pass\n");
+    repo.commit_all("legacy duplicate");
+    repo.write("app/old.py", "class Notifier:\n    pass\n\n\nx = 1\n");
+    repo.write("app/new.py", "class Notifier:\n    pass\n");
+    repo.add(&["app/old.py", "app/new.py"]);
+    let out = repo.concise(&["check", "--staged"]);
+    out.code(1);
+    assert_eq!(
+        out.heads(),
+        vec!["app/new.py:1:7: CAN003 [one-notifier]"],
+        "{out}"
+    );
+}

@@ -1,0 +1,548 @@
+//! `--fix`, `--diff` and `--unsafe-fixes`: golden before/after files for every fix
+//! shape, and what fixing preserves (line endings, BOM, permissions, unstaged work).
+
+use crate::common::{assert_python_parses, lines, Repo};
+use std::path::PathBuf;
+
+pub const FIX_CONFIG: &str = r#"version: 1
+src: ["."]
+rules:
+  - id: ws-manager
+    kind: import
+    canonical: app.ws.ssot.SSOTManager
+    deprecated:
+      - app.ws.manager.WSManager
+  - id: notifier
+    kind: import
+    canonical: app.services.bridge.Notifier
+    deprecated:
+      - app.legacy.notifier.Notifier
+  - id: old-utils
+    kind: import
+    canonical: pkg.new_utils
+    deprecated:
+      - pkg.old_utils
+  - id: singleton
+    kind: call
+    target: app.ws.get_websocket_manager
+    replace-with: "ManagerFactory.create_isolated_manager({args})"
+    requires-import: app.ws.factory.ManagerFactory
+  - id: legacy-cfg
+    kind: import
+    canonical: settings.config
+    deprecated:
+      - oldcfg.config
+  - id: broken-template
+    kind: call
+    target: app.ws.make
+    replace-with: "Factory.create({args}"
+  - id: legacy-pkg
+    kind: import
+    canonical: app.modern
+    deprecated:
+      - app.oldpkg
+  - id: widget
+    kind: call
+    target: app.services.target.Widget
+    replace-with: "WidgetFactory.build({args})"
+    requires-import: app.factory.WidgetFactory
+"#;
+
+/// Where every golden file is placed, so relative imports resolve under `app`.
+const TARGET: &str = "app/services/target.py";
+
+fn golden_dir(case: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixes_and_rules/golden")
+        .join(case)
+}
+
+/// `canon check --fix` turns before.py into exactly after.py, the result parses,
+/// and fixing again (or asking for a diff) changes nothing.
+fn golden(case: &str) {
+    let dir = golden_dir(case);
+    let before = std::fs::read_to_string(dir.join("before.py")).expect("before.py");
+    let after = std::fs::read_to_string(dir.join("after.py")).expect("after.py");
+    let repo = Repo::with_config(FIX_CONFIG);
+    repo.write(TARGET, &before);
+    let first = repo.canon(&["check", "--fix", TARGET]);
+    let fixed = repo.read_text(TARGET);
+    assert_eq!(
+        fixed, after,
+        "case {case}: --fix result differs from after.py\n{first}"
+    );
+    first.code(0);
+    assert!(
+        first.stdout.contains("Fixed "),
+        "case {case}: the summary says what was fixed\n{first}"
+    );
+    assert_python_parses(&repo.path(TARGET));
+    let diff = repo.canon(&["check", "--diff", TARGET]);
+    assert_eq!(diff.stdout, "", "case {case}: nothing left to diff\n{diff}");
+    diff.code(0);
+    let second = repo.canon(&["check", "--fix", TARGET]);
+    second.code(0);
+    assert_eq!(
+        repo.read_text(TARGET),
+        after,
+        "case {case}: a second --fix changed the file\n{second}"
+    );
+}
+
+macro_rules! golden_cases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                golden(stringify!($name));
+            }
+        )*
+    };
+}
+
+mod golden {
+    use super::golden;
+
+    golden_cases!(
+        from_import_renamed,
+        from_import_same_name,
+        from_import_aliased,
+        mixed_names_split,
+        relative_import,
+        multiline_parenthesised,
+        backslash_continued,
+        indented_in_function,
+        indented_type_checking,
+        trailing_comment,
+        plain_import_attribute_uses,
+        strings_patch_and_import_module,
+        call_import_after_docstring,
+        call_import_after_future_and_existing_imports,
+        duplicate_import_avoided,
+        deprecated_module_forms,
+        deprecated_module_multiline_comments,
+        call_import_after_leading_comments,
+        nested_calls,
+    );
+}
+
+#[test]
+fn every_golden_case_has_a_test() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixes_and_rules/golden");
+    let source = include_str!("fixes.rs");
+    for entry in std::fs::read_dir(root).expect("golden dir") {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            source.contains(&format!("        {name},\n")),
+            "golden case {name} is not listed in golden_cases!"
+        );
+    }
+}
+
+#[test]
+fn mock_patch_target_in_a_with_statement_is_flagged() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    repo.write(
+        "test_ws.py",
+        lines(&[
+            "from unittest import mock",
+            "",
+            "with mock.patch(\"app.ws.manager.WSManager\") as fake:",
+            "    pass",
+        ]),
+    );
+    let out = repo.concise(&["check", "test_ws.py"]);
+    out.code(1);
+    assert_eq!(
+        out.heads(),
+        vec!["test_ws.py:3:17: CAN001 [ws-manager]"],
+        "{out}"
+    );
+}
+
+#[test]
+fn crlf_line_endings_are_kept() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    let before = "import os\r\nfrom app.ws.manager import WSManager\r\n\r\nx = WSManager(os)\r\n";
+    repo.write("crlf.py", before);
+    repo.canon(&["check", "--fix", "crlf.py"]).code(0);
+    assert_eq!(
+        repo.read_text("crlf.py"),
+        "import os\r\nfrom app.ws.ssot import SSOTManager as WSManager\r\n\r\nx = WSManager(os)\r\n"
+    );
+}
+
+#[test]
+fn crlf_split_and_inserted_import_use_crlf() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    let before = "from app.ws.manager import helper, WSManager\r\nfrom app.ws import get_websocket_manager\r\nm = get_websocket_manager(helper, WSManager)\r\n";
+    repo.write("crlf.py", before);
+    repo.canon(&["check", "--fix", "crlf.py"]).code(0);
+    assert_eq!(
+        repo.read_text("crlf.py"),
+        "from app.ws.manager import helper\r\nfrom app.ws.ssot import SSOTManager as WSManager\r\nfrom app.ws import get_websocket_manager\r\nfrom app.ws.factory import ManagerFactory\r\nm = ManagerFactory.create_isolated_manager(helper, WSManager)\r\n"
+    );
+}
+
+#[test]
+fn bom_is_kept() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    repo.write(
+        "bom.py",
+        "\u{feff}from app.legacy.notifier import Notifier\nn = Notifier()\n",
+    );
+    let check = repo.concise(&["check", "bom.py"]);
+    assert_eq!(
+        check.heads(),
+        vec!["bom.py:1:33: CAN001 [notifier]"],
+        "{check}"
+    );
+    repo.canon(&["check", "--fix", "bom.py"]).code(0);
+    assert_eq!(
+        repo.read("bom.py"),
+        "\u{feff}from app.services.bridge import Notifier\nn = Notifier()\n".as_bytes()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn file_permissions_are_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = Repo::with_config(FIX_CONFIG);
+    repo.write(
+        "tool.py",
+        "#!/usr/bin/env python3\nfrom app.ws.manager import WSManager\n",
+    );
+    let path = repo.path("tool.py");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    repo.canon(&["check", "--fix", "tool.py"]).code(0);
+    assert_eq!(
+        repo.read_text("tool.py"),
+        "#!/usr/bin/env python3\nfrom app.ws.ssot import SSOTManager as WSManager\n"
+    );
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode, 0o755, "mode was {mode:o}");
+}
+
+#[test]
+fn diff_prints_a_unified_diff_and_changes_nothing() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    let before = lines(&[
+        "import os",
+        "from app.ws.manager import WSManager",
+        "x = WSManager(os)",
+    ]);
+    repo.write("svc.py", &before);
+    let out = repo.canon(&["check", "--diff", "svc.py"]);
+    out.code(1);
+    assert_eq!(
+        out.stdout,
+        lines(&[
+            "--- a/svc.py",
+            "+++ b/svc.py",
+            "@@ -1,3 +1,3 @@",
+            " import os",
+            "-from app.ws.manager import WSManager",
+            "+from app.ws.ssot import SSOTManager as WSManager",
+            " x = WSManager(os)",
+        ]),
+        "{out}"
+    );
+    assert_eq!(repo.read_text("svc.py"), before);
+}
+
+#[test]
+fn diff_exits_zero_when_there_is_nothing_to_fix() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    repo.write("clean.py", "from app.ws.ssot import SSOTManager\n");
+    let out = repo.canon(&["check", "--diff", "clean.py"]);
+    out.code(0);
+    assert_eq!(out.stdout, "", "{out}");
+}
+
+#[test]
+fn diff_with_only_unfixable_violations_exits_zero_and_prints_nothing() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    repo.write(
+        "unsafe.py",
+        lines(&["import oldcfg.config", "oldcfg.other.x()"]),
+    );
+    let out = repo.canon(&["check", "--diff", "unsafe.py"]);
+    out.code(0);
+    assert_eq!(out.stdout, "", "{out}");
+}
+
+fn staged_repo() -> Repo {
+    let repo = Repo::with_config(FIX_CONFIG);
+    repo.write("svc.py", "import os\n");
+    repo.commit_all("base");
+    repo
+}
+
+#[test]
+fn staged_fix_with_unstaged_changes_leaves_the_work_tree_alone() {
+    let repo = staged_repo();
+    repo.write(
+        "svc.py",
+        lines(&["import os", "from app.ws.manager import WSManager"]),
+    );
+    repo.add(&["svc.py"]);
+    let work = lines(&[
+        "import os",
+        "from app.ws.manager import WSManager",
+        "unstaged = WSManager()  # work in progress",
+    ]);
+    repo.write("svc.py", &work);
+    let out = repo.canon(&["check", "--staged", "--fix"]);
+    out.code(1);
+    assert_eq!(
+        repo.read_text("svc.py"),
+        work,
+        "unstaged work is never touched"
+    );
+    assert!(
+        out.stdout
+            .contains("fix: from app.ws.ssot import SSOTManager as WSManager"),
+        "the fix is printed instead\n{out}"
+    );
+    assert!(
+        out.stdout.contains("svc.py:2:28: CAN001 [ws-manager]"),
+        "{out}"
+    );
+    assert!(
+        repo.git(&["diff", "--cached"])
+            .contains("+from app.ws.manager import WSManager"),
+        "the index is unchanged"
+    );
+}
+
+#[test]
+fn staged_fix_on_a_clean_file_fixes_the_work_tree_but_not_the_index() {
+    let repo = staged_repo();
+    repo.write(
+        "svc.py",
+        lines(&["import os", "from app.ws.manager import WSManager"]),
+    );
+    repo.add(&["svc.py"]);
+    let out = repo.canon(&["check", "--staged", "--fix"]);
+    out.code(1);
+    assert_eq!(
+        repo.read_text("svc.py"),
+        lines(&[
+            "import os",
+            "from app.ws.ssot import SSOTManager as WSManager"
+        ]),
+        "{out}"
+    );
+    let cached = repo.git(&["diff", "--cached"]);
+    assert!(
+        cached.contains("+from app.ws.manager import WSManager"),
+        "the index still holds the deprecated import:\n{cached}"
+    );
+    assert!(!cached.contains("ssot"), "{cached}");
+    let unstaged = repo.git(&["diff"]);
+    assert!(
+        unstaged.contains("+from app.ws.ssot import SSOTManager as WSManager"),
+        "{unstaged}"
+    );
+    repo.add(&["svc.py"]);
+    repo.canon(&["check", "--staged"]).code(0);
+}
+
+#[test]
+fn unsafe_fix_is_applied_only_with_unsafe_fixes() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    let before = lines(&[
+        "from other import ManagerFactory",
+        "from app.ws import get_websocket_manager",
+        "m = get_websocket_manager(1)",
+    ]);
+    repo.write("svc.py", &before);
+    let json = repo
+        .canon(&["check", "svc.py", "--output-format", "json"])
+        .json();
+    assert_eq!(json[0]["fix"]["applicability"], "unsafe", "{json:#}");
+    let out = repo.canon(&["check", "--fix", "svc.py"]);
+    out.code(1);
+    assert_eq!(repo.read_text("svc.py"), before, "{out}");
+    let out = repo.canon(&["check", "--fix", "--unsafe-fixes", "svc.py"]);
+    out.code(0);
+    assert_eq!(
+        repo.read_text("svc.py"),
+        lines(&[
+            "from other import ManagerFactory",
+            "from app.ws import get_websocket_manager",
+            "m = ManagerFactory.create_isolated_manager(1)",
+        ])
+    );
+}
+
+#[test]
+fn fix_that_would_leave_a_name_unbound_is_refused() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    let before = lines(&[
+        "import oldcfg.config",
+        "oldcfg.config.get()",
+        "oldcfg.other.x()",
+    ]);
+    repo.write("cfg.py", &before);
+    let out = repo.canon(&["check", "--fix", "--unsafe-fixes", "cfg.py"]);
+    out.code(1);
+    assert_eq!(repo.read_text("cfg.py"), before, "{out}");
+    assert!(out.stderr.contains("cfg.py"), "{out}");
+    assert!(
+        out.stderr.contains("oldcfg"),
+        "names the unbound name\n{out}"
+    );
+    assert!(
+        !out.stdout.contains("need --unsafe-fixes"),
+        "--unsafe-fixes was given; the fix was refused, not held back\n{out}"
+    );
+}
+
+#[test]
+fn fix_that_would_not_parse_is_refused() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    let before = lines(&["from app.ws import make", "m = make(1)"]);
+    repo.write("svc.py", &before);
+    let out = repo.canon(&["check", "--fix", "svc.py"]);
+    out.code(1);
+    assert_eq!(repo.read_text("svc.py"), before, "{out}");
+    assert!(out.stderr.contains("svc.py"), "{out}");
+    assert!(out.stderr.contains("parse"), "{out}");
+}
+
+#[test]
+fn refused_file_does_not_block_fixes_of_other_files() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    repo.write("bad.py", lines(&["from app.ws import make", "m = make(1)"]));
+    repo.write("good.py", "from app.legacy.notifier import Notifier\n");
+    let out = repo.canon(&["check", "--fix", "."]);
+    out.code(1);
+    assert_eq!(
+        repo.read_text("good.py"),
+        "from app.services.bridge import Notifier\n"
+    );
+    assert_eq!(
+        repo.read_text("bad.py"),
+        lines(&["from app.ws import make", "m = make(1)"])
+    );
+}
+
+#[test]
+fn fix_over_a_tree_reports_how_many_were_fixed() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    repo.write(
+        "app/a.py",
+        lines(&[
+            "from app.ws.manager import WSManager",
+            "from app.legacy.notifier import Notifier",
+        ]),
+    );
+    repo.write(
+        "app/sub/b.py",
+        "import pkg.old_utils\npkg.old_utils.run()\n",
+    );
+    repo.write("app/sub/c.py", "import os\n");
+    repo.write(
+        "app/d.py",
+        "from app.ws import get_websocket_manager\nm = get_websocket_manager()\n",
+    );
+    let out = repo.canon(&["check", "--fix", "."]);
+    out.code(0);
+    let summary = out.lines().last().copied().unwrap_or_default().to_string();
+    assert!(
+        summary.starts_with("Fixed 4 violations"),
+        "summary: {summary}\n{out}"
+    );
+    assert!(out.stdout.contains("All checks passed!"), "{out}");
+    assert_eq!(
+        repo.read_text("app/a.py"),
+        lines(&[
+            "from app.ws.ssot import SSOTManager as WSManager",
+            "from app.services.bridge import Notifier",
+        ])
+    );
+    assert_eq!(
+        repo.read_text("app/sub/b.py"),
+        "import pkg.new_utils\npkg.new_utils.run()\n"
+    );
+    assert_eq!(
+        repo.read_text("app/d.py"),
+        "from app.ws import get_websocket_manager\nfrom app.ws.factory import ManagerFactory\nm = ManagerFactory.create_isolated_manager()\n"
+    );
+    assert_eq!(repo.read_text("app/sub/c.py"), "import os\n");
+    let again = repo.canon(&["check", "."]);
+    again.code(0);
+}
+
+#[test]
+fn fix_summary_counts_remaining_violations() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws.manager import WSManager",
+            "from other import ManagerFactory",
+            "from app.ws import get_websocket_manager",
+            "m = get_websocket_manager(1)",
+        ]),
+    );
+    let out = repo.canon(&["check", "--fix", "svc.py"]);
+    out.code(1);
+    assert!(
+        out.stdout
+            .contains("Found 1 violations (0 fixable with --fix) in 1 files."),
+        "{out}"
+    );
+    assert!(out.stdout.contains("Fixed 1 violations; 1 remain"), "{out}");
+    assert!(
+        out.stdout.contains("svc.py:4:5: CAN002 [singleton]"),
+        "{out}"
+    );
+    assert!(!out.stdout.contains("svc.py:1:"), "{out}");
+}
+
+#[test]
+fn fix_with_select_applies_only_the_selected_rule() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws.manager import WSManager",
+            "from app.legacy.notifier import Notifier",
+        ]),
+    );
+    let out = repo.canon(&["check", "--fix", "--select", "notifier", "svc.py"]);
+    out.code(0);
+    assert_eq!(
+        repo.read_text("svc.py"),
+        lines(&[
+            "from app.ws.manager import WSManager",
+            "from app.services.bridge import Notifier",
+        ])
+    );
+}
+
+#[test]
+fn diff_shows_unsafe_fixes_only_with_unsafe_fixes() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    let before = lines(&[
+        "from other import ManagerFactory",
+        "from app.ws import get_websocket_manager",
+        "m = get_websocket_manager(1)",
+    ]);
+    repo.write("svc.py", &before);
+    let safe_only = repo.canon(&["check", "--diff", "svc.py"]);
+    safe_only.code(0);
+    assert_eq!(safe_only.stdout, "", "{safe_only}");
+    let out = repo.canon(&["check", "--diff", "--unsafe-fixes", "svc.py"]);
+    out.code(1);
+    assert!(
+        out.stdout.contains(
+            "\n-m = get_websocket_manager(1)\n+m = ManagerFactory.create_isolated_manager(1)\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(repo.read_text("svc.py"), before);
+}

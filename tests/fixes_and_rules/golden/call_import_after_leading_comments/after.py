@@ -1,0 +1,8 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+from app.factory import WidgetFactory
+class Widget:
+    pass
+
+
+default = WidgetFactory.build(1)

@@ -1,0 +1,6 @@
+from app.modern.sub import (  # grouped
+    alpha,  # first
+    beta,
+)
+
+print(alpha, beta)

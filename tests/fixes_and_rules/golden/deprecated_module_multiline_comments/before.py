@@ -1,0 +1,6 @@
+from app.oldpkg.sub import (  # grouped
+    alpha,  # first
+    beta,
+)
+
+print(alpha, beta)

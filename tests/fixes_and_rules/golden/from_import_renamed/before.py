@@ -1,0 +1,6 @@
+"""Handlers."""
+from app.ws.manager import WSManager
+
+
+def handle():
+    return WSManager()

@@ -1,0 +1,3 @@
+from app.services.bridge import Notifier
+
+notifier = Notifier()

@@ -1,0 +1,3 @@
+from app.legacy.notifier import Notifier
+
+notifier = Notifier()

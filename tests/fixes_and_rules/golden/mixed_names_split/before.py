@@ -1,0 +1,3 @@
+from app.ws.manager import helper, WSManager, OTHER
+
+helper(WSManager, OTHER)

@@ -1,0 +1,219 @@
+//! `canon report`: compliance counts, formats and `--fail-under`.
+
+use crate::common::{lines, Repo};
+
+const REPORT_CONFIG: &str = r#"version: 1
+src: ["."]
+rules:
+  - id: ws-manager
+    kind: import
+    canonical: app.ws.ssot.SSOTManager
+    deprecated:
+      - app.ws.manager.WSManager
+  - id: notifier
+    kind: import
+    canonical: app.services.bridge.Notifier
+    deprecated:
+      - app.legacy.notifier.Notifier
+  - id: singleton
+    kind: call
+    target: app.ws.get_websocket_manager
+"#;
+
+/// ws-manager: 3 canonical references (a, b, c) and 1 deprecated (d): 75.0%.
+/// notifier: no references at all. singleton: 2 calls (d, e).
+fn fixture() -> Repo {
+    let repo = Repo::with_config(REPORT_CONFIG);
+    repo.write(
+        "app/api/a.py",
+        lines(&[
+            "from app.ws.ssot import SSOTManager",
+            "",
+            "m = SSOTManager()",
+        ]),
+    );
+    repo.write("app/api/b.py", "from app.ws.ssot import SSOTManager as M\n");
+    repo.write(
+        "app/jobs/c.py",
+        lines(&["import app.ws.ssot", "", "x = app.ws.ssot.SSOTManager()"]),
+    );
+    repo.write(
+        "app/jobs/d.py",
+        lines(&[
+            "from app.ws.manager import WSManager",
+            "from app.ws import get_websocket_manager",
+            "",
+            "m = get_websocket_manager()",
+        ]),
+    );
+    repo.write(
+        "app/e.py",
+        lines(&["import app.ws", "", "m = app.ws.get_websocket_manager()"]),
+    );
+    repo.write("app/clean.py", "import os\n");
+    repo.commit_all("fixture");
+    repo
+}
+
+#[test]
+fn human_report_shows_per_rule_counts_and_overall_compliance() {
+    let repo = fixture();
+    let out = repo.canon(&["report"]);
+    out.code(0);
+    let text = &out.stdout;
+    assert!(
+        text.starts_with("SSOT compliance: 75.0% over 6 files\n"),
+        "{out}"
+    );
+    let row = |id: &str| -> Vec<String> {
+        text.lines()
+            .find(|line| line.split_whitespace().next() == Some(id))
+            .unwrap_or_else(|| panic!("no row for {id}\n{text}"))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        row("ws-manager"),
+        ["ws-manager", "import", "3", "1", "75.0%"]
+    );
+    assert_eq!(row("notifier"), ["notifier", "import", "0", "0", "100.0%"]);
+    assert_eq!(row("singleton"), ["singleton", "call", "-", "2", "-"]);
+    let files = text.find("app/jobs/d.py").expect("top files list d.py");
+    let e = text.find("app/e.py").expect("top files list e.py");
+    assert!(files < e, "d.py (2 uses) before e.py (1 use)\n{text}");
+    assert!(
+        !text.contains("app/api/a.py"),
+        "clean files are not top files\n{text}"
+    );
+    assert!(text.contains("app.ws.manager.WSManager"), "{text}");
+}
+
+#[test]
+fn json_report_has_rules_overall_and_tops() {
+    let repo = fixture();
+    let out = repo.canon(&["report", "--format", "json"]);
+    out.code(0);
+    let json = out.json();
+    assert_eq!(json["compliance"].as_f64(), Some(75.0), "{json:#}");
+    assert_eq!(json["files"], 6, "{json:#}");
+    let rules = json["rules"].as_array().expect("rules array");
+    assert_eq!(rules.len(), 3, "{json:#}");
+    let rule = |id: &str| {
+        rules
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("no rule {id}: {json:#}"))
+    };
+    let ws = rule("ws-manager");
+    assert_eq!(ws["canonical"], 3, "{json:#}");
+    assert_eq!(ws["deprecated"], 1, "{json:#}");
+    assert_eq!(ws["compliance"].as_f64(), Some(75.0), "{json:#}");
+    let notifier = rule("notifier");
+    assert_eq!(notifier["canonical"], 0);
+    assert_eq!(notifier["deprecated"], 0);
+    assert_eq!(notifier["compliance"].as_f64(), Some(100.0));
+    let singleton = rule("singleton");
+    assert_eq!(singleton["deprecated"], 2, "{json:#}");
+    assert!(singleton["compliance"].is_null(), "{json:#}");
+    assert_eq!(
+        json["top_files"],
+        serde_json::json!([
+            {"path": "app/jobs/d.py", "count": 2},
+            {"path": "app/e.py", "count": 1},
+        ]),
+        "{json:#}"
+    );
+    assert_eq!(
+        json["top_modules"],
+        serde_json::json!([{"module": "app.ws.manager.WSManager", "count": 1}]),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn output_format_json_is_the_same_as_format_json() {
+    let repo = fixture();
+    let a = repo.canon(&["report", "--output-format", "json"]);
+    let b = repo.canon(&["report", "--format", "json"]);
+    assert_eq!(a.json(), b.json());
+}
+
+#[test]
+fn markdown_report_has_table_rows() {
+    let repo = fixture();
+    let out = repo.canon(&["report", "--format", "markdown"]);
+    out.code(0);
+    let rows: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with('|')).collect();
+    assert!(
+        rows.contains(&"| `ws-manager` | import | 3 | 1 | 75.0% |"),
+        "{out}"
+    );
+    assert!(
+        rows.contains(&"| `notifier` | import | 0 | 0 | 100.0% |"),
+        "{out}"
+    );
+    assert!(
+        rows.contains(&"| `singleton` | call | - | 2 | - |"),
+        "{out}"
+    );
+    assert!(rows.contains(&"| `app/jobs/d.py` | 2 |"), "{out}");
+    assert!(
+        rows.contains(&"| `app.ws.manager.WSManager` | 1 |"),
+        "{out}"
+    );
+    assert!(out.stdout.contains("75.0%"), "{out}");
+}
+
+#[test]
+fn fail_under_compares_overall_compliance() {
+    let repo = fixture();
+    repo.canon(&["report", "--fail-under", "80"]).code(1);
+    repo.canon(&["report", "--fail-under", "70"]).code(0);
+    repo.canon(&["report", "--fail-under", "75"]).code(0);
+    repo.canon(&["report", "--format", "json", "--fail-under", "80"])
+        .code(1);
+}
+
+#[test]
+fn report_paths_restrict_the_scan() {
+    let repo = fixture();
+    let json = repo
+        .canon(&["report", "app/jobs", "--format", "json"])
+        .json();
+    assert_eq!(json["files"], 2, "{json:#}");
+    assert_eq!(json["compliance"].as_f64(), Some(50.0), "{json:#}");
+}
+
+#[test]
+fn report_counts_every_line_regardless_of_staging() {
+    let repo = fixture();
+    repo.write(
+        "app/new.py",
+        "from app.ws.manager import WSManager\nfrom app.legacy.notifier import Notifier\n",
+    );
+    let json = repo.canon(&["report", "--format", "json"]).json();
+    let rules = json["rules"].as_array().unwrap();
+    assert_eq!(rules[0]["deprecated"], 2, "{json:#}");
+    assert_eq!(rules[1]["deprecated"], 1, "{json:#}");
+    // 3 canonical of 6 references.
+    assert_eq!(json["compliance"].as_f64(), Some(50.0), "{json:#}");
+}
+
+#[test]
+fn excluded_files_are_not_counted() {
+    let config = REPORT_CONFIG.replace(
+        "src: [\".\"]\n",
+        "src: [\".\"]\nexclude: [\"**/migrations/**\"]\n",
+    );
+    let repo = Repo::with_config(&config);
+    repo.write("app/a.py", "from app.ws.ssot import SSOTManager\n");
+    repo.write(
+        "app/migrations/m1.py",
+        "from app.ws.manager import WSManager\n",
+    );
+    let json = repo.canon(&["report", "--format", "json"]).json();
+    assert_eq!(json["files"], 1, "{json:#}");
+    assert_eq!(json["compliance"].as_f64(), Some(100.0), "{json:#}");
+    assert_eq!(json["top_files"], serde_json::json!([]), "{json:#}");
+}

@@ -1,0 +1,459 @@
+//! Finding and validating `.canon.yaml`, rule options, `init`, `rules`, `--version`.
+
+use std::path::Path;
+
+use crate::common::*;
+
+/// A repository with `config` (not validated) and one Python file to check.
+fn repo_with_raw_config(name: &str, config: &str) -> Repo {
+    let repo = Repo::new();
+    repo.write(name, config);
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    repo.commit_all("init");
+    repo
+}
+
+/// Exit 2, nothing on stdout, exactly one stderr line naming the config path
+/// (as given, or absolute) followed by `:LINE:`. Returns that line.
+fn assert_config_error<'a>(out: &'a Out, root: &Path, rel: &str, line: Option<usize>) -> &'a str {
+    out.assert_code(2);
+    assert!(out.stdout.trim().is_empty(), "stdout: {}", out.stdout);
+    let errs = out.stderr_lines();
+    assert_eq!(
+        errs.len(),
+        1,
+        "expected one stderr line, got:\n{}",
+        out.stderr
+    );
+    let msg = errs[0];
+    let candidates = [
+        root.join(rel).to_str().unwrap().to_string(),
+        format!("./{rel}"),
+        rel.to_string(),
+    ];
+    let (at, len) = candidates
+        .iter()
+        .find_map(|p| msg.find(p.as_str()).map(|i| (i, p.len())))
+        .unwrap_or_else(|| panic!("stderr does not name the config path {rel:?}: {msg:?}"));
+    let rest = &msg[at + len..];
+    assert!(rest.starts_with(':'), "no location after the path: {msg:?}");
+    if let Some(line) = line {
+        assert!(
+            rest.starts_with(&format!(":{line}:")),
+            "expected line {line} of {rel}: {msg:?}"
+        );
+    }
+    msg
+}
+
+#[test]
+fn config_error_line_starts_with_the_config_path() {
+    let cfg = "version: 1\nsrc: [\".\"]\nrules: []\n# a comment\nexcludes: [\"x/**\"]\n";
+    let repo = repo_with_raw_config(".canon.yaml", cfg);
+    let out = repo.run(&["check", "a.py"]);
+    let msg = assert_config_error(&out, repo.root(), ".canon.yaml", Some(5));
+    let abs = repo.root().join(".canon.yaml");
+    let abs = abs.to_str().unwrap();
+    assert!(
+        [".canon.yaml:5:", "./.canon.yaml:5:"]
+            .iter()
+            .any(|p| msg.starts_with(p))
+            || msg.starts_with(&format!("{abs}:5:")),
+        "the line must start with the config path: {msg:?}"
+    );
+}
+
+#[test]
+fn missing_config_exits_2_and_names_canon_init() {
+    let repo = Repo::new();
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    repo.add(&["a.py"]);
+    for args in [vec!["check"], vec!["check", "a.py"]] {
+        let out = repo.run(&args);
+        out.assert_code(2);
+        assert_eq!(out.stderr_lines().len(), 1, "stderr: {}", out.stderr);
+        assert!(out.stderr.contains("canon init"), "stderr: {}", out.stderr);
+        assert!(out.stdout.trim().is_empty(), "stdout: {}", out.stdout);
+    }
+}
+
+#[test]
+fn unknown_top_level_key_reports_its_line() {
+    let cfg = "version: 1\nsrc: [\".\"]\nrules: []\n# a comment\nexcludes: [\"x/**\"]\n";
+    let repo = repo_with_raw_config(".canon.yaml", cfg);
+    let out = repo.run(&["check", "a.py"]);
+    assert_config_error(&out, repo.root(), ".canon.yaml", Some(5));
+    assert!(out.stderr.contains("excludes"), "stderr: {}", out.stderr);
+}
+
+#[test]
+fn unknown_rule_key_reports_its_line() {
+    let cfg = "version: 1\nrules:\n  - id: ws\n    kind: import\n    deprecate: [a.b]\n    canonical: a.z\n";
+    let repo = repo_with_raw_config(".canon.yaml", cfg);
+    let out = repo.run(&["check", "a.py"]);
+    assert_config_error(&out, repo.root(), ".canon.yaml", Some(5));
+    assert!(out.stderr.contains("deprecate"), "stderr: {}", out.stderr);
+}
+
+#[test]
+fn bad_yaml_exits_2_naming_the_file() {
+    let cfg = "version: 1\nrules: [\n  - id: x\n    kind: import\n";
+    let repo = repo_with_raw_config(".canon.yaml", cfg);
+    let out = repo.run(&["check", "a.py"]);
+    assert_config_error(&out, repo.root(), ".canon.yaml", None);
+}
+
+#[test]
+fn invalid_regex_reports_its_line() {
+    let cfg = "version: 1\nrules:\n  - id: hosts\n    kind: pattern\n    scope: string\n    regex: '(unclosed'\n";
+    let repo = repo_with_raw_config(".canon.yaml", cfg);
+    let out = repo.run(&["check", "a.py"]);
+    assert_config_error(&out, repo.root(), ".canon.yaml", Some(6));
+}
+
+#[test]
+fn invalid_dotted_name_with_empty_segment_reports_its_line() {
+    let cfg = "version: 1\nrules:\n  - id: x\n    kind: import\n    canonical: a.z\n    deprecated:\n      - good.name\n      - a..b\n";
+    let repo = repo_with_raw_config(".canon.yaml", cfg);
+    let out = repo.run(&["check", "a.py"]);
+    assert_config_error(&out, repo.root(), ".canon.yaml", Some(8));
+    assert!(out.stderr.contains("a..b"), "stderr: {}", out.stderr);
+}
+
+#[test]
+fn invalid_dotted_name_starting_with_digit_reports_its_line() {
+    let cfg = "version: 1\nrules:\n  - id: x\n    kind: import\n    canonical: 1abc.x\n    deprecated: [a.b]\n";
+    let repo = repo_with_raw_config(".canon.yaml", cfg);
+    let out = repo.run(&["check", "a.py"]);
+    assert_config_error(&out, repo.root(), ".canon.yaml", Some(5));
+    assert!(out.stderr.contains("1abc.x"), "stderr: {}", out.stderr);
+}
+
+#[test]
+fn duplicate_rule_ids_report_the_second_one() {
+    let cfg = "version: 1\nrules:\n  - id: same\n    kind: import\n    canonical: a.z\n    deprecated: [a.b]\n  - id: same\n    kind: import\n    canonical: c.z\n    deprecated: [c.b]\n";
+    let repo = repo_with_raw_config(".canon.yaml", cfg);
+    let out = repo.run(&["check", "a.py"]);
+    assert_config_error(&out, repo.root(), ".canon.yaml", Some(7));
+    assert!(out.stderr.contains("same"), "stderr: {}", out.stderr);
+}
+
+#[test]
+fn unknown_rule_kind_reports_its_line() {
+    let cfg = "version: 1\nrules:\n  - id: x\n    kind: imprt\n    canonical: a.z\n    deprecated: [a.b]\n";
+    let repo = repo_with_raw_config(".canon.yaml", cfg);
+    let out = repo.run(&["check", "a.py"]);
+    assert_config_error(&out, repo.root(), ".canon.yaml", Some(4));
+    assert!(out.stderr.contains("imprt"), "stderr: {}", out.stderr);
+}
+
+#[test]
+fn config_error_names_an_explicit_config_path() {
+    let cfg = "version: 1\nrules:\n  - id: x\n    kind: import\n    canonical: a.z\n    deprecated: [a.b]\n    colour: red\n";
+    let repo = repo_with_raw_config("conf/custom.yaml", cfg);
+    let out = repo.run(&["check", "--config", "conf/custom.yaml", "a.py"]);
+    assert_config_error(&out, repo.root(), "conf/custom.yaml", Some(7));
+}
+
+#[test]
+fn config_error_leaves_files_untouched_with_fix() {
+    let cfg = "version: 1\nrules:\n  - id: x\n    kind: import\n    canonical: a.z\n    deprecated: [a.b]\n    colour: red\n";
+    let repo = repo_with_raw_config(".canon.yaml", cfg);
+    let before = repo.read("a.py");
+    let out = repo.run(&["check", "--fix", "a.py"]);
+    assert_config_error(&out, repo.root(), ".canon.yaml", Some(7));
+    assert_eq!(repo.read("a.py"), before);
+}
+
+#[test]
+fn config_named_canon_yaml_without_dot_is_found() {
+    let repo = Repo::new();
+    repo.write("canon.yaml", STD_CONFIG);
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    let out = repo.concise(&["check", "a.py"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("a.py", 1, WS_COL, "ws-manager")]);
+}
+
+#[test]
+fn nearest_config_wins_and_its_paths_are_relative_to_it() {
+    let repo = Repo::new();
+    // The root config would flag every `a.b` import; the nested one is the nearest.
+    repo.write(
+        ".canon.yaml",
+        "version: 1\nrules:\n  - id: root-rule\n    kind: import\n    canonical: a.z\n    deprecated: [a.b]\n",
+    );
+    repo.write(
+        "backend/.canon.yaml",
+        STD_CONFIG.replace(
+            "src: [\".\"]\n",
+            "src: [\".\"]\nexclude: [\"generated/**\"]\n",
+        ),
+    );
+    repo.write(
+        "backend/netra/ws/ssot_manager.py",
+        lines(&[WS_IMPORT, "import a.b"]),
+    );
+    repo.write(
+        "backend/netra/ws/consumer.py",
+        lines(&["from .manager import WebSocketManager", "import a.b"]),
+    );
+    repo.write("backend/generated/gen.py", lines(&[WS_IMPORT]));
+    repo.commit_all("init");
+
+    let expected = vec![loc("backend/netra/ws/consumer.py", 1, 22, "ws-manager")];
+
+    let out = repo
+        .canon(&["check", ".", "--output-format", "concise"])
+        .cwd("backend")
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.locs(), expected);
+
+    // The same config given explicitly from the repository root.
+    let out = repo.concise(&["check", "--config", "backend/.canon.yaml", "backend"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), expected);
+}
+
+#[test]
+fn explicitly_named_excluded_file_is_not_checked() {
+    let repo = Repo::with_config(&STD_CONFIG.replace(
+        "src: [\".\"]\n",
+        "src: [\".\"]\nexclude: [\"**/migrations/**\"]\n",
+    ));
+    repo.write("app/migrations/0001.py", lines(&[WS_IMPORT]));
+    repo.write("app/models.py", lines(&[WS_IMPORT]));
+
+    let out = repo.concise(&["check", "app/migrations/0001.py", "app/models.py"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![loc("app/models.py", 1, WS_COL, "ws-manager")]
+    );
+}
+
+#[test]
+fn excluded_staged_file_is_not_checked() {
+    let repo = Repo::with_config(&STD_CONFIG.replace(
+        "src: [\".\"]\n",
+        "src: [\".\"]\nexclude: [\"**/migrations/**\"]\n",
+    ));
+    repo.write("app/migrations/0002.py", lines(&[WS_IMPORT]));
+    repo.add(&["app/migrations/0002.py"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(0);
+    assert_eq!(out.diags(), vec![]);
+}
+
+#[test]
+fn warning_severity_is_printed_but_exits_0() {
+    let repo = Repo::with_config(&STD_CONFIG.replace(
+        "    message: \"WebSocket managers come from the SSOT module\"\n",
+        "    message: \"WebSocket managers come from the SSOT module\"\n    severity: warning\n",
+    ));
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    let out = repo.concise(&["check", "a.py"]);
+    out.assert_code(0);
+    assert_eq!(out.locs(), vec![loc("a.py", 1, WS_COL, "ws-manager")]);
+
+    // An error-severity violation next to it still fails.
+    repo.write("a.py", lines(&[WS_IMPORT, UTILS_IMPORT]));
+    let out = repo.concise(&["check", "a.py"]);
+    out.assert_code(1);
+    assert_eq!(out.locs().len(), 2);
+}
+
+#[test]
+fn off_severity_disables_the_rule() {
+    let repo = Repo::with_config(&STD_CONFIG.replace(
+        "    deprecated:\n      - pkg.old_utils\n",
+        "    deprecated:\n      - pkg.old_utils\n    severity: off\n",
+    ));
+    repo.write("a.py", lines(&[WS_IMPORT, UTILS_IMPORT]));
+    let out = repo.concise(&["check", "a.py"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("a.py", 1, WS_COL, "ws-manager")]);
+}
+
+#[test]
+fn exit_zero_prints_violations_and_exits_0() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    let out = repo.concise(&["check", "--exit-zero", "a.py"]);
+    out.assert_code(0);
+    assert_eq!(out.locs(), vec![loc("a.py", 1, WS_COL, "ws-manager")]);
+}
+
+const WITH_PATTERN: &str = r#"  - id: no-hardcoded-hosts
+    kind: pattern
+    regex: '^(localhost|127\.0\.0\.1)(:\d+)?$'
+    scope: string
+    message: "read hosts from ConfigurationManager"
+"#;
+
+fn select_repo() -> Repo {
+    let repo = Repo::with_config(&format!("{STD_CONFIG}{WITH_PATTERN}"));
+    repo.write(
+        "a.py",
+        lines(&[WS_IMPORT, "HOST = \"localhost:8080\"", UTILS_IMPORT]),
+    );
+    repo
+}
+
+fn codes_and_rules(out: &Out) -> Vec<(usize, String, String)> {
+    let mut v: Vec<_> = out
+        .diags()
+        .into_iter()
+        .map(|d| (d.line, d.code, d.rule.unwrap_or_default()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn cr(line: usize, code: &str, rule: &str) -> (usize, String, String) {
+    (line, code.to_string(), rule.to_string())
+}
+
+#[test]
+fn select_and_ignore_take_rule_ids() {
+    let repo = select_repo();
+    let out = repo.concise(&["check", "--select", "ws-manager", "a.py"]);
+    out.assert_code(1);
+    assert_eq!(codes_and_rules(&out), vec![cr(1, "CAN001", "ws-manager")]);
+
+    let out = repo.concise(&["check", "--select", "ws-manager,no-hardcoded-hosts", "a.py"]);
+    out.assert_code(1);
+    assert_eq!(
+        codes_and_rules(&out),
+        vec![
+            cr(1, "CAN001", "ws-manager"),
+            cr(2, "CAN004", "no-hardcoded-hosts")
+        ]
+    );
+
+    let out = repo.concise(&["check", "--ignore", "ws-manager,old-utils", "a.py"]);
+    out.assert_code(1);
+    assert_eq!(
+        codes_and_rules(&out),
+        vec![cr(2, "CAN004", "no-hardcoded-hosts")]
+    );
+}
+
+#[test]
+fn select_and_ignore_take_codes() {
+    let repo = select_repo();
+    let out = repo.concise(&["check", "--select", "CAN001", "a.py"]);
+    out.assert_code(1);
+    assert_eq!(
+        codes_and_rules(&out),
+        vec![cr(1, "CAN001", "ws-manager"), cr(3, "CAN001", "old-utils")]
+    );
+
+    let out = repo.concise(&["check", "--ignore", "CAN001", "a.py"]);
+    out.assert_code(1);
+    assert_eq!(
+        codes_and_rules(&out),
+        vec![cr(2, "CAN004", "no-hardcoded-hosts")]
+    );
+
+    let out = repo.concise(&["check", "--ignore", "CAN001,CAN004", "a.py"]);
+    out.assert_code(0);
+    assert_eq!(out.diags(), vec![]);
+
+    // Ids and codes mix.
+    let out = repo.concise(&["check", "--select", "CAN004,old-utils", "a.py"]);
+    out.assert_code(1);
+    assert_eq!(
+        codes_and_rules(&out),
+        vec![
+            cr(2, "CAN004", "no-hardcoded-hosts"),
+            cr(3, "CAN001", "old-utils")
+        ]
+    );
+}
+
+#[test]
+fn init_writes_a_valid_starter_config_and_never_overwrites() {
+    let repo = Repo::new();
+    let out = repo.run(&["init"]);
+    out.assert_code(0);
+    let written = repo.read(".canon.yaml");
+    let text = String::from_utf8(written.clone()).expect("utf-8 config");
+    assert!(text.contains("version: 1"), "{text}");
+    assert!(text.contains('#'), "starter config is commented: {text}");
+
+    // The starter config loads.
+    repo.run(&["rules"]).assert_code(0);
+    repo.write("clean.py", "x = 1\n");
+    repo.run(&["check", "clean.py"]).assert_code(0);
+
+    // A second init refuses and leaves the file alone.
+    let out = repo.run(&["init"]);
+    out.assert_code(2);
+    assert_eq!(out.stderr_lines().len(), 1, "stderr: {}", out.stderr);
+    assert!(out.stderr.contains(".canon.yaml"), "stderr: {}", out.stderr);
+    assert_eq!(repo.read(".canon.yaml"), written);
+}
+
+#[test]
+fn init_does_not_overwrite_a_users_config() {
+    let repo = Repo::std();
+    let out = repo.run(&["init"]);
+    out.assert_code(2);
+    assert_eq!(repo.read(".canon.yaml"), STD_CONFIG.as_bytes());
+}
+
+#[test]
+fn rules_lists_every_configured_rule_id() {
+    let repo = Repo::with_config(&format!("{STD_CONFIG}{WITH_PATTERN}"));
+    let out = repo.run(&["rules"]);
+    out.assert_code(0);
+    for id in ["ws-manager", "old-utils", "no-hardcoded-hosts"] {
+        assert!(
+            out.stdout.contains(id),
+            "{id} missing from:\n{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn rule_explains_one_rule() {
+    let repo = Repo::std();
+    let out = repo.run(&["rule", "ws-manager"]);
+    out.assert_code(0);
+    for text in [
+        "ws-manager",
+        "netra.ws.ssot_manager.SSOTWebSocketManager",
+        "netra.ws.manager.WebSocketManager",
+        "netra.ws.unified_manager.WebSocketManager",
+    ] {
+        assert!(
+            out.stdout.contains(text),
+            "{text} missing from:\n{}",
+            out.stdout
+        );
+    }
+    assert!(!out.stdout.contains("old-utils"), "{}", out.stdout);
+
+    let out = repo.run(&["rule", "no-such-rule"]);
+    out.assert_code(2);
+}
+
+#[test]
+fn version_prints_name_and_version() {
+    let repo = Repo::plain();
+    let out = repo.run(&["--version"]);
+    out.assert_code(0);
+    assert_eq!(out.stdout.trim(), "canon 0.1.0");
+}
+
+#[test]
+fn unknown_option_is_a_usage_error() {
+    let repo = Repo::std();
+    let out = repo.run(&["check", "--no-such-option"]);
+    out.assert_code(2);
+    assert!(!out.stderr.trim().is_empty());
+}

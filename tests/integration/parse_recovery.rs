@@ -1,0 +1,356 @@
+//! Malformed and unusual Python input: `CAN000` warnings, recovery of
+//! imports, encodings, BOM, CRLF, and robustness.
+
+use crate::common::*;
+
+fn check_bytes(path: &str, src: impl AsRef<[u8]>) -> Out {
+    let repo = Repo::std();
+    repo.write(path, src);
+    repo.concise(&["check", path])
+}
+
+/// One `CAN000` warning for `path`.
+fn assert_one_parse_warning(out: &Out, path: &str) {
+    let warnings = out.parse_warnings();
+    assert_eq!(warnings.len(), 1, "stdout:\n{}", out.stdout);
+    assert_eq!(warnings[0].path, path);
+}
+
+#[test]
+fn nested_quote_fstring_still_checks_imports() {
+    let src = lines(&[
+        "import os",
+        "",
+        "name = f\"{os.environ[\"USER\"]}\"",
+        "",
+        WS_IMPORT,
+    ]);
+    let out = check_bytes("f.py", &src);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("f.py", 5, WS_COL, "ws-manager")]);
+    assert_one_parse_warning(&out, "f.py");
+}
+
+#[test]
+fn python2_print_statement_still_checks_imports() {
+    let src = lines(&["print \"hi\"", WS_IMPORT, "", "import pkg.old_utils"]);
+    let out = check_bytes("py2.py", &src);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("py2.py", 2, WS_COL, "ws-manager"),
+            loc("py2.py", 4, 8, "old-utils"),
+        ]
+    );
+    assert_one_parse_warning(&out, "py2.py");
+}
+
+#[test]
+fn template_string_still_checks_imports() {
+    let src = lines(&[UTILS_IMPORT, "name = 'x'", "greeting = t\"Hello {name}\""]);
+    let out = check_bytes("t.py", &src);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("t.py", 1, UTILS_COL, "old-utils")]);
+    assert_one_parse_warning(&out, "t.py");
+}
+
+#[test]
+fn half_typed_buffer_recovers_multiline_imports() {
+    let repo = Repo::std();
+    let src = lines(&[
+        UTILS_IMPORT,
+        "",
+        "def broken(:",
+        "    pass",
+        "from netra.ws.manager import (",
+        "    Other,",
+        "    WebSocketManager,",
+        ")",
+        "from netra.ws.manager \\",
+        "    import WebSocketManager as W2",
+    ]);
+    let out = repo
+        .canon(&[
+            "check",
+            "--stdin-filename",
+            "editing.py",
+            "--output-format",
+            "concise",
+        ])
+        .stdin(&src)
+        .run();
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("editing.py", 1, UTILS_COL, "old-utils"),
+            loc("editing.py", 7, 5, "ws-manager"),
+            loc("editing.py", 10, 12, "ws-manager"),
+        ]
+    );
+    assert_one_parse_warning(&out, "editing.py");
+}
+
+#[test]
+fn recovered_imports_honour_suppression_comments() {
+    let src = lines(&[
+        "print \"hi\"",
+        &format!("{WS_IMPORT}  # canon: ignore"),
+        &format!("{UTILS_IMPORT}  # noqa: CAN001"),
+        "import pkg.old_utils",
+    ]);
+    let out = check_bytes("py2.py", &src);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("py2.py", 4, 8, "old-utils")]);
+}
+
+#[test]
+fn recovery_does_not_report_imports_inside_strings_or_comments() {
+    let src = lines(&[
+        "print \"hi\"",
+        "# from netra.ws.manager import WebSocketManager",
+        "doc = \"\"\"",
+        "from netra.ws.manager import WebSocketManager",
+        "\"\"\"",
+        UTILS_IMPORT,
+    ]);
+    let out = check_bytes("py2.py", &src);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("py2.py", 6, UTILS_COL, "old-utils")]);
+}
+
+#[test]
+fn parse_failure_alone_is_a_warning_and_exits_0() {
+    let src = lines(&["import os", "print \"hi\""]);
+    let repo = Repo::std();
+    repo.write("py2.py", &src);
+    let out = repo.concise(&["check", "py2.py"]);
+    out.assert_code(0);
+    assert_eq!(out.locs(), vec![]);
+    assert_one_parse_warning(&out, "py2.py");
+
+    let out = repo.run(&["check", "--output-format", "json", "py2.py"]);
+    out.assert_code(0);
+    let v = out.json();
+    let items = v.as_array().expect("array");
+    assert_eq!(items.len(), 1, "{v:#}");
+    assert_eq!(items[0]["code"], "CAN000");
+    assert_eq!(items[0]["severity"], "warning");
+    assert_eq!(items[0]["filename"], "py2.py");
+}
+
+#[test]
+fn parse_failure_in_staged_mode_reports_changed_imports() {
+    let repo = Repo::std();
+    repo.write("py2.py", lines(&["print \"hi\"", WS_IMPORT]));
+    repo.commit_all("legacy");
+    repo.write("py2.py", lines(&["print \"hi\"", WS_IMPORT, UTILS_IMPORT]));
+    repo.add(&["py2.py"]);
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("py2.py", 3, UTILS_COL, "old-utils")]);
+}
+
+#[test]
+fn invalid_utf8_is_a_warning_and_checked_lossily() {
+    let mut src = b"# caf\xe9 \xff\xfe no coding declaration\n".to_vec();
+    src.extend_from_slice(lines(&[WS_IMPORT, "x = 1", UTILS_IMPORT]).as_bytes());
+    let out = check_bytes("latin.py", &src);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("latin.py", 2, WS_COL, "ws-manager"),
+            loc("latin.py", 4, UTILS_COL, "old-utils"),
+        ]
+    );
+    assert_one_parse_warning(&out, "latin.py");
+}
+
+#[test]
+fn invalid_utf8_in_staged_blob_is_a_warning() {
+    let repo = Repo::std();
+    let mut src = lines(&[WS_IMPORT]).into_bytes();
+    src.extend_from_slice(b"s = '\xff'\n");
+    repo.write("bin.py", &src);
+    repo.add(&["bin.py"]);
+    let out = repo.concise(&["check"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("bin.py", 1, WS_COL, "ws-manager")]);
+    assert_one_parse_warning(&out, "bin.py");
+}
+
+#[test]
+fn declared_pep263_encoding_is_decoded() {
+    let mut src = b"# -*- coding: latin-1 -*-\n".to_vec();
+    // "s = 'é'; " is 9 characters; the latin-1 é is one byte.
+    src.extend_from_slice(b"s = '\xe9'; import pkg.old_utils\n");
+    let out = check_bytes("declared.py", &src);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("declared.py", 2, 17, "old-utils")]);
+    assert_eq!(out.parse_warnings(), vec![], "{}", out.stdout);
+}
+
+#[test]
+fn empty_and_blank_files_give_nothing() {
+    let repo = Repo::std();
+    repo.write("empty.py", "");
+    repo.write("blank.py", "\n\n   \n");
+    repo.write("pkg/__init__.py", "");
+    let out = repo.concise(&["check", "empty.py", "blank.py", "pkg"]);
+    out.assert_code(0);
+    assert_eq!(out.diags(), vec![]);
+
+    repo.add(&["empty.py", "blank.py", "pkg/__init__.py"]);
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(0);
+    assert_eq!(out.diags(), vec![]);
+}
+
+#[test]
+fn bom_does_not_shift_columns() {
+    let src = format!("\u{feff}{}", lines(&[WS_IMPORT, UTILS_IMPORT]));
+    let out = check_bytes("bom.py", &src);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("bom.py", 1, WS_COL, "ws-manager"),
+            loc("bom.py", 2, UTILS_COL, "old-utils"),
+        ]
+    );
+    assert_eq!(out.parse_warnings(), vec![], "{}", out.stdout);
+}
+
+#[test]
+fn bom_in_staged_blob_does_not_shift_columns() {
+    let repo = Repo::std();
+    repo.write("bom.py", format!("\u{feff}{WS_IMPORT}\n"));
+    repo.add(&["bom.py"]);
+    let out = repo.concise(&["check"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("bom.py", 1, WS_COL, "ws-manager")]);
+}
+
+const CRLF_SRC: &str = "import os\r\n\r\nfrom netra.ws.manager import (\r\n    Other,\r\n    WebSocketManager,\r\n)\r\nx = 1\r\nfrom netra.legacy.notifier import WebSocketNotifier\r\n";
+
+#[test]
+fn crlf_line_endings_give_correct_lines_and_columns() {
+    let out = check_bytes("crlf.py", CRLF_SRC);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("crlf.py", 5, 5, "ws-manager"),
+            loc("crlf.py", 8, NOTIFIER_COL, "notifier"),
+        ]
+    );
+    assert_eq!(out.parse_warnings(), vec![], "{}", out.stdout);
+}
+
+#[test]
+fn crlf_staged_change_reports_only_the_changed_line() {
+    let repo = Repo::std();
+    repo.write(
+        "crlf.py",
+        "x = 1\r\ny = 2\r\nfrom netra.ws.manager import WebSocketManager\r\n",
+    );
+    repo.commit_all("legacy");
+    repo.write(
+        "crlf.py",
+        "x = 1\r\ny = 2\r\nfrom netra.ws.manager import WebSocketManager\r\nfrom netra.legacy.notifier import WebSocketNotifier\r\n",
+    );
+    repo.add(&["crlf.py"]);
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![loc("crlf.py", 4, NOTIFIER_COL, "notifier")]
+    );
+}
+
+#[test]
+fn crlf_on_stdin() {
+    let repo = Repo::std();
+    let out = repo
+        .canon(&[
+            "check",
+            "--stdin-filename",
+            "crlf.py",
+            "--output-format",
+            "concise",
+        ])
+        .stdin(CRLF_SRC)
+        .run();
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("crlf.py", 5, 5, "ws-manager"),
+            loc("crlf.py", 8, NOTIFIER_COL, "notifier"),
+        ]
+    );
+}
+
+#[test]
+fn hostile_inputs_never_crash() {
+    let repo = Repo::std();
+    let binary: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    repo.write("binary.py", &binary);
+    repo.write("nul.py", b"import os\0\nx = 1\n");
+    let depth = 3000;
+    repo.write(
+        "nested.py",
+        format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth)),
+    );
+    repo.write(
+        "nested_list.py",
+        format!("x = {}{}\n", "[".repeat(depth), "]".repeat(depth)),
+    );
+    repo.write(
+        "unclosed.py",
+        "from netra.ws.manager import (\n    WebSocketManager,\n",
+    );
+    repo.write("long_line.py", format!("x = '{}'\n", "a".repeat(1 << 20)));
+    repo.write("only_cr.py", "import os\rx = 1\r");
+    repo.write("lone_surrogate_escape.py", "s = '\\ud800'\n");
+
+    // Every file on its own, then all together; no run may crash, and none of
+    // these is an error of the tool.
+    for name in [
+        "binary.py",
+        "nul.py",
+        "nested.py",
+        "nested_list.py",
+        "unclosed.py",
+        "long_line.py",
+        "only_cr.py",
+        "lone_surrogate_escape.py",
+    ] {
+        let out = repo.concise(&["check", name]);
+        assert!(
+            out.code == 0 || out.code == 1,
+            "{name}: exit {}\n{}",
+            out.code,
+            out.stderr
+        );
+    }
+    let out = repo.run(&["check", "--output-format", "json", "."]);
+    assert!(
+        out.code == 0 || out.code == 1,
+        "exit {}\n{}",
+        out.code,
+        out.stderr
+    );
+    out.json();
+}
+
+#[test]
+fn unclosed_multiline_import_is_still_reported() {
+    let src = "import os\nfrom netra.ws.manager import (\n    WebSocketManager,\n";
+    let out = check_bytes("unclosed.py", src);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("unclosed.py", 3, 5, "ws-manager")]);
+    assert_one_parse_warning(&out, "unclosed.py");
+}

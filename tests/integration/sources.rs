@@ -1,0 +1,429 @@
+//! Where the checked text comes from: working-tree paths, `--changed`,
+//! `--diff-base`, `--from-ref/--to-ref` and `--stdin-filename`.
+
+use crate::common::*;
+
+#[test]
+fn working_tree_paths_check_every_line() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1"]));
+    repo.commit_all("legacy");
+    // Committed legacy line and an uncommitted, unstaged line are both checked.
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1", UTILS_IMPORT]));
+    repo.write("b.py", lines(&["import os", UTILS_IMPORT]));
+
+    let out = repo.concise(&["check", "a.py"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("a.py", 1, WS_COL, "ws-manager"),
+            loc("a.py", 3, UTILS_COL, "old-utils"),
+        ]
+    );
+}
+
+#[test]
+fn working_tree_file_path_reads_the_working_tree_not_the_index() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    repo.add(&["a.py"]);
+    repo.write("a.py", lines(&["x = 1", UTILS_IMPORT]));
+
+    let out = repo.concise(&["check", "a.py"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("a.py", 2, UTILS_COL, "old-utils")]);
+}
+
+#[test]
+fn working_tree_directory_walk_honours_gitignore() {
+    let repo = Repo::std();
+    repo.write(".gitignore", "build/\n*.gen.py\n");
+    repo.write("pkg/a.py", lines(&[WS_IMPORT]));
+    repo.write("pkg/deep/b.py", lines(&["x = 1", UTILS_IMPORT]));
+    repo.write("pkg/notes.txt", lines(&[WS_IMPORT]));
+    repo.write("build/out.py", lines(&[WS_IMPORT]));
+    repo.write("pkg/schema.gen.py", lines(&[WS_IMPORT]));
+    repo.write("pkg/types.pyi", lines(&[UTILS_IMPORT]));
+    repo.write("pkg/deep/.gitignore", "private.py\n");
+    repo.write("pkg/deep/private.py", lines(&[WS_IMPORT]));
+
+    let expected = vec![
+        loc("pkg/a.py", 1, WS_COL, "ws-manager"),
+        loc("pkg/deep/b.py", 2, UTILS_COL, "old-utils"),
+        loc("pkg/types.pyi", 1, UTILS_COL, "old-utils"),
+    ];
+    let out = repo.concise(&["check", "."]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), expected);
+
+    let out = repo.concise(&["check", "pkg"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), expected);
+}
+
+#[test]
+fn working_tree_directory_walk_honours_config_exclude() {
+    let repo = Repo::with_config(&STD_CONFIG.replace(
+        "src: [\".\"]\n",
+        "src: [\".\"]\nexclude: [\"**/migrations/**\", \"legacy/*.py\"]\n",
+    ));
+    repo.write("app/models.py", lines(&[WS_IMPORT]));
+    repo.write("app/migrations/0001_initial.py", lines(&[WS_IMPORT]));
+    repo.write("legacy/old.py", lines(&[WS_IMPORT]));
+    repo.write("legacy/keep/inner.py", lines(&[UTILS_IMPORT]));
+
+    let out = repo.concise(&["check", "."]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("app/models.py", 1, WS_COL, "ws-manager"),
+            loc("legacy/keep/inner.py", 1, UTILS_COL, "old-utils"),
+        ]
+    );
+}
+
+#[test]
+fn working_tree_clean_file_exits_0() {
+    let repo = Repo::std();
+    repo.write(
+        "a.py",
+        lines(&[
+            "from netra.ws.ssot_manager import SSOTWebSocketManager",
+            "from pkg.new_utils import helper",
+        ]),
+    );
+    let out = repo.concise(&["check", "a.py"]);
+    out.assert_code(0);
+    assert_eq!(out.diags(), vec![]);
+}
+
+#[test]
+fn changed_reports_only_working_tree_lines_changed_versus_head() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1", "y = 2", "z = 3"]));
+    repo.write("other.py", lines(&[WS_IMPORT]));
+    repo.commit_all("legacy");
+
+    // One staged edit (line 3) and one unstaged edit (line 5): both differ from HEAD.
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1", UTILS_IMPORT, "z = 3"]));
+    repo.add(&["a.py"]);
+    repo.write(
+        "a.py",
+        lines(&[WS_IMPORT, "x = 1", UTILS_IMPORT, "z = 3", WS_IMPORT]),
+    );
+
+    let out = repo.concise(&["check", "--changed"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("a.py", 3, UTILS_COL, "old-utils"),
+            loc("a.py", 5, WS_COL, "ws-manager"),
+        ]
+    );
+}
+
+#[test]
+fn changed_with_paths_restricts_files() {
+    let repo = Repo::std();
+    repo.write("a.py", "x = 1\n");
+    repo.write("b.py", "x = 1\n");
+    repo.commit_all("base");
+    repo.write("a.py", lines(&["x = 1", WS_IMPORT]));
+    repo.write("b.py", lines(&["x = 1", WS_IMPORT]));
+
+    let out = repo.concise(&["check", "--changed", "b.py"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("b.py", 2, WS_COL, "ws-manager")]);
+}
+
+#[test]
+fn diff_base_reports_only_lines_since_the_merge_base() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1", "y = 2"]));
+    repo.write("b.py", lines(&["import os", UTILS_IMPORT, "z = 1"]));
+    repo.commit_all("legacy on main");
+
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1", UTILS_IMPORT]));
+    repo.commit_all("feature work");
+
+    // main moves on after the branch point: it drops the legacy line of b.py.
+    // Comparing with main's tip instead of the merge base would report it.
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("b.py", lines(&["import os", "z = 1"]));
+    repo.commit_all("cleanup on main");
+    repo.git(&["checkout", "-q", "feature"]);
+
+    let out = repo.concise(&["check", "--diff-base", "main"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("a.py", 3, UTILS_COL, "old-utils")]);
+}
+
+#[test]
+fn diff_base_includes_uncommitted_working_tree_lines() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1"]));
+    repo.commit_all("legacy on main");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1", "y = 2"]));
+    repo.commit_all("feature work");
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1", "y = 2", UTILS_IMPORT]));
+
+    let out = repo.concise(&["check", "--diff-base", "main"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("a.py", 4, UTILS_COL, "old-utils")]);
+}
+
+/// Commits A (legacy) and B (one new violation at line 3 of a.py, one new
+/// file), then edits the working tree so that it disagrees with B.
+fn two_commits() -> (Repo, String, String) {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1"]));
+    repo.commit_all("A");
+    let a = repo.rev("HEAD");
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1", UTILS_IMPORT]));
+    repo.write("new.py", lines(&["import os", WS_IMPORT]));
+    repo.commit_all("B");
+    let b = repo.rev("HEAD");
+    // Working-tree edits must not matter: B's blobs are judged.
+    repo.write(
+        "a.py",
+        lines(&[WS_IMPORT, "x = 1", "fixed = True", WS_IMPORT]),
+    );
+    repo.write("untracked.py", lines(&[WS_IMPORT]));
+    (repo, a, b)
+}
+
+fn two_commits_expected() -> Vec<(String, usize, usize, String)> {
+    vec![
+        loc("a.py", 3, UTILS_COL, "old-utils"),
+        loc("new.py", 2, WS_COL, "ws-manager"),
+    ]
+}
+
+#[test]
+fn from_ref_to_ref_checks_blobs_of_the_to_commit() {
+    let (repo, a, b) = two_commits();
+    let out = repo.concise(&["check", "--from-ref", &a, "--to-ref", &b]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), two_commits_expected());
+}
+
+#[test]
+fn from_ref_to_ref_read_from_pre_commit_environment() {
+    let (repo, a, b) = two_commits();
+    let out = repo
+        .canon(&["check", "--output-format", "concise"])
+        .env("PRE_COMMIT_FROM_REF", &a)
+        .env("PRE_COMMIT_TO_REF", &b)
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.locs(), two_commits_expected());
+}
+
+#[test]
+fn from_ref_to_ref_accepts_symbolic_refs() {
+    let (repo, _, _) = two_commits();
+    let out = repo.concise(&["check", "--from-ref", "HEAD~1", "--to-ref", "HEAD"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), two_commits_expected());
+}
+
+#[test]
+fn from_ref_with_unknown_revision_exits_2() {
+    let (repo, _, b) = two_commits();
+    let out = repo.run(&["check", "--from-ref", "no-such-ref", "--to-ref", &b]);
+    out.assert_code(2);
+    assert_eq!(out.stderr_lines().len(), 1, "stderr: {}", out.stderr);
+    assert!(out.stderr.contains("no-such-ref"), "stderr: {}", out.stderr);
+}
+
+#[test]
+fn stdin_filename_checks_every_line_of_stdin() {
+    let repo = Repo::std();
+    repo.write("pkg/a.py", lines(&["x = 1"]));
+    repo.commit_all("base");
+
+    // The file on disk is clean; stdin is what is checked.
+    let out = repo
+        .canon(&[
+            "check",
+            "--stdin-filename",
+            "pkg/a.py",
+            "--output-format",
+            "concise",
+        ])
+        .stdin(lines(&[WS_IMPORT, "x = 1", UTILS_IMPORT]))
+        .run();
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("pkg/a.py", 1, WS_COL, "ws-manager"),
+            loc("pkg/a.py", 3, UTILS_COL, "old-utils"),
+        ]
+    );
+}
+
+#[test]
+fn stdin_filename_for_a_file_that_does_not_exist_yet() {
+    let repo = Repo::std();
+    let out = repo
+        .canon(&[
+            "check",
+            "--stdin-filename",
+            "brand/new.py",
+            "--output-format",
+            "concise",
+        ])
+        .stdin(lines(&["import os", WS_IMPORT]))
+        .run();
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![loc("brand/new.py", 2, WS_COL, "ws-manager")]
+    );
+}
+
+#[test]
+fn stdin_filename_absolute_path_is_reported_relative_to_the_root() {
+    let repo = Repo::std();
+    let abs = repo.root().join("pkg").join("a.py");
+    let abs = abs.to_str().unwrap();
+    let out = repo
+        .canon(&[
+            "check",
+            "--stdin-filename",
+            abs,
+            "--output-format",
+            "concise",
+        ])
+        .stdin(lines(&[WS_IMPORT]))
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("pkg/a.py", 1, WS_COL, "ws-manager")]);
+}
+
+#[test]
+fn stdin_filename_relative_to_working_directory_in_a_subdirectory() {
+    let repo = Repo::std();
+    repo.write("pkg/__init__.py", "");
+    let out = repo
+        .canon(&[
+            "check",
+            "--stdin-filename",
+            "a.py",
+            "--output-format",
+            "concise",
+        ])
+        .cwd("pkg")
+        .stdin(lines(&[WS_IMPORT]))
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("pkg/a.py", 1, WS_COL, "ws-manager")]);
+}
+
+#[test]
+fn stdin_filename_with_changed_checks_lines_changed_versus_head() {
+    let repo = Repo::std();
+    repo.write("pkg/a.py", lines(&[WS_IMPORT, "x = 1", "y = 2"]));
+    repo.commit_all("legacy");
+    // The working tree copy differs again; only stdin versus HEAD matters.
+    repo.write("pkg/a.py", lines(&["totally = 'different'"]));
+
+    let out = repo
+        .canon(&[
+            "check",
+            "--changed",
+            "--stdin-filename",
+            "pkg/a.py",
+            "--output-format",
+            "concise",
+        ])
+        .stdin(lines(&[WS_IMPORT, "x = 1", UTILS_IMPORT, "y = 2"]))
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("pkg/a.py", 3, UTILS_COL, "old-utils")]);
+}
+
+#[test]
+fn stdin_filename_with_changed_and_unchanged_buffer_passes() {
+    let repo = Repo::std();
+    let text = lines(&[WS_IMPORT, "x = 1"]);
+    repo.write("pkg/a.py", &text);
+    repo.commit_all("legacy");
+
+    let out = repo
+        .canon(&[
+            "check",
+            "--changed",
+            "--stdin-filename",
+            "pkg/a.py",
+            "--output-format",
+            "concise",
+        ])
+        .stdin(&text)
+        .run();
+    out.assert_code(0);
+    assert_eq!(out.diags(), vec![]);
+}
+
+#[test]
+fn stdin_filename_with_changed_for_a_file_not_in_head_checks_every_line() {
+    let repo = Repo::std();
+    let out = repo
+        .canon(&[
+            "check",
+            "--changed",
+            "--stdin-filename",
+            "fresh.py",
+            "--output-format",
+            "concise",
+        ])
+        .stdin(lines(&[UTILS_IMPORT, WS_IMPORT]))
+        .run();
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("fresh.py", 1, UTILS_COL, "old-utils"),
+            loc("fresh.py", 2, WS_COL, "ws-manager"),
+        ]
+    );
+}
+
+#[test]
+fn missing_path_is_an_io_error_naming_the_file() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    let out = repo.run(&["check", "a.py", "no_such_file.py"]);
+    out.assert_code(2);
+    let errs = out.stderr_lines();
+    assert_eq!(errs.len(), 1, "stderr: {}", out.stderr);
+    assert!(
+        errs[0].contains("no_such_file.py"),
+        "stderr: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn changed_with_a_path_not_in_head_checks_every_line() {
+    let repo = Repo::std();
+    repo.write("old.py", "x = 1\n");
+    repo.commit_all("base");
+    repo.write("fresh.py", lines(&[WS_IMPORT, "x = 1", UTILS_IMPORT]));
+
+    let out = repo.concise(&["check", "--changed", "fresh.py"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("fresh.py", 1, WS_COL, "ws-manager"),
+            loc("fresh.py", 3, UTILS_COL, "old-utils"),
+        ]
+    );
+}

@@ -1,0 +1,333 @@
+//! `canon check` and `canon check --staged`: staged blobs, changed lines only.
+
+use crate::common::*;
+
+#[test]
+fn staged_new_file_reports_every_violation_by_default_and_with_flag() {
+    let repo = Repo::std();
+    repo.write(
+        "app/service.py",
+        lines(&["import os", WS_IMPORT, "", UTILS_IMPORT, "x = os.getcwd()"]),
+    );
+    repo.add(&["app/service.py"]);
+
+    let expected = vec![
+        loc("app/service.py", 2, WS_COL, "ws-manager"),
+        loc("app/service.py", 4, UTILS_COL, "old-utils"),
+    ];
+    let default = repo.concise(&["check"]);
+    default.assert_code(1);
+    assert_eq!(default.locs(), expected);
+
+    let flagged = repo.concise(&["check", "--staged"]);
+    flagged.assert_code(1);
+    assert_eq!(flagged.locs(), expected);
+}
+
+#[test]
+fn staged_violation_only_in_working_tree_is_not_reported() {
+    let repo = Repo::std();
+    repo.write("a.py", "x = 1\n");
+    repo.commit_all("base");
+
+    repo.write("a.py", "x = 1\ny = 2\n");
+    repo.add(&["a.py"]);
+    // Unstaged edit: the violation exists only in the working tree.
+    repo.write("a.py", lines(&["x = 1", "y = 2", WS_IMPORT]));
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(0);
+    assert_eq!(out.locs(), vec![]);
+}
+
+#[test]
+fn staged_violation_removed_from_working_tree_is_still_reported() {
+    let repo = Repo::std();
+    repo.write("a.py", "x = 1\n");
+    repo.commit_all("base");
+
+    repo.write("a.py", lines(&["x = 1", WS_IMPORT]));
+    repo.write("b.py", lines(&["import os", UTILS_IMPORT]));
+    repo.add(&["a.py", "b.py"]);
+    // The working tree no longer has the violations, the index does.
+    repo.write("a.py", "x = 1\n");
+    repo.remove("b.py");
+
+    let out = repo.concise(&["check"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("a.py", 2, WS_COL, "ws-manager"),
+            loc("b.py", 2, UTILS_COL, "old-utils"),
+        ]
+    );
+}
+
+#[test]
+fn staged_reports_only_lines_changed_versus_head() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT, "import os", "x = 1"]));
+    repo.commit_all("legacy code");
+
+    // Line 1 is a legacy violation the change does not touch.
+    repo.write(
+        "a.py",
+        lines(&[WS_IMPORT, "import os", "x = 2", UTILS_IMPORT]),
+    );
+    repo.add(&["a.py"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("a.py", 4, UTILS_COL, "old-utils")]);
+}
+
+#[test]
+fn staged_untouched_legacy_violation_alone_passes() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1"]));
+    repo.commit_all("legacy code");
+
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1", "y = 2"]));
+    repo.add(&["a.py"]);
+
+    let out = repo.concise(&["check"]);
+    out.assert_code(0);
+    assert_eq!(out.locs(), vec![]);
+}
+
+#[test]
+fn staged_edit_of_one_line_of_multiline_import_reports_all_its_names() {
+    let repo = Repo::std();
+    let before = lines(&[
+        "from netra.ws.manager import (",
+        "    WebSocketManager,",
+        "    Other,",
+        ")",
+        "from pkg.old_utils import (",
+        "    helper,",
+        ")",
+    ]);
+    repo.write("a.py", &before);
+    repo.commit_all("legacy code");
+
+    // Only line 3 changes; the statement spans lines 1-4, so its deprecated
+    // name on the untouched line 2 is reported. Lines 5-7 stay untouched.
+    repo.write("a.py", before.replace("    Other,", "    OtherThing,"));
+    repo.add(&["a.py"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("a.py", 2, 5, "ws-manager")]);
+}
+
+#[test]
+fn staged_rename_with_edit_reports_only_the_edited_line() {
+    let repo = Repo::std();
+    let mut body: Vec<String> = vec![WS_IMPORT.to_string()];
+    body.extend((2..=14).map(|i| format!("value_{i} = {i}")));
+    let refs: Vec<&str> = body.iter().map(String::as_str).collect();
+    repo.write("old_name.py", lines(&refs));
+    repo.commit_all("legacy module");
+
+    repo.git(&["mv", "old_name.py", "new_name.py"]);
+    let mut edited = body.clone();
+    edited[7] = UTILS_IMPORT.to_string();
+    let refs: Vec<&str> = edited.iter().map(String::as_str).collect();
+    repo.write("new_name.py", lines(&refs));
+    repo.add(&["new_name.py"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![loc("new_name.py", 8, UTILS_COL, "old-utils")]
+    );
+}
+
+#[test]
+fn staged_pure_rename_reports_nothing() {
+    let repo = Repo::std();
+    repo.write("old_name.py", lines(&[WS_IMPORT, "x = 1", "y = 2"]));
+    repo.commit_all("legacy module");
+    repo.git(&["mv", "old_name.py", "new_name.py"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(0);
+    assert_eq!(out.locs(), vec![]);
+}
+
+#[test]
+fn staged_in_repository_without_commits_checks_every_staged_line() {
+    let repo = Repo::new();
+    repo.write(".canon.yaml", STD_CONFIG);
+    repo.write("a.py", lines(&[WS_IMPORT, "x = 1", UTILS_IMPORT]));
+    repo.add(&[".canon.yaml", "a.py"]);
+
+    let out = repo.concise(&["check"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("a.py", 1, WS_COL, "ws-manager"),
+            loc("a.py", 3, UTILS_COL, "old-utils"),
+        ]
+    );
+}
+
+#[test]
+fn staged_paths_restrict_the_checked_files() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    repo.write("b.py", lines(&[UTILS_IMPORT]));
+    repo.write("sub/c.py", lines(&[UTILS_IMPORT]));
+    repo.add(&["a.py", "b.py", "sub/c.py"]);
+
+    let out = repo.concise(&["check", "--staged", "a.py", "sub/c.py"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("a.py", 1, WS_COL, "ws-manager"),
+            loc("sub/c.py", 1, UTILS_COL, "old-utils"),
+        ]
+    );
+
+    let out = repo.concise(&["check", "--staged", "b.py"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("b.py", 1, UTILS_COL, "old-utils")]);
+}
+
+#[test]
+fn staged_paths_that_are_not_staged_give_nothing() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    repo.add(&["a.py"]);
+    // Present in the working tree but not staged.
+    repo.write("b.py", lines(&[WS_IMPORT]));
+
+    let out = repo.concise(&["check", "--staged", "b.py"]);
+    out.assert_code(0);
+    assert_eq!(out.locs(), vec![]);
+}
+
+#[test]
+fn staged_non_python_files_are_ignored() {
+    let repo = Repo::std();
+    let text = lines(&[WS_IMPORT, UTILS_IMPORT]);
+    repo.write("notes.txt", &text);
+    repo.write("README.md", &text);
+    repo.write("script", &text);
+    repo.write("module.py.bak", &text);
+    repo.write("cython_mod.pyx", &text);
+    repo.add(&[
+        "notes.txt",
+        "README.md",
+        "script",
+        "module.py.bak",
+        "cython_mod.pyx",
+    ]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(0);
+    assert_eq!(out.diags(), vec![]);
+}
+
+#[test]
+fn staged_pyi_stubs_are_checked() {
+    let repo = Repo::std();
+    repo.write(
+        "stubs/service.pyi",
+        lines(&["def f() -> None: ...", WS_IMPORT]),
+    );
+    repo.add(&["stubs/service.pyi"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![loc("stubs/service.pyi", 2, WS_COL, "ws-manager")]
+    );
+}
+
+#[test]
+fn staged_paths_are_relative_to_repository_root_from_a_subdirectory() {
+    let repo = Repo::std();
+    repo.write("pkg/inner/mod.py", lines(&[WS_IMPORT]));
+    repo.write("top.py", lines(&[UTILS_IMPORT]));
+    repo.add(&["pkg/inner/mod.py", "top.py"]);
+
+    let out = repo
+        .canon(&["check", "--output-format", "concise"])
+        .cwd("pkg/inner")
+        .run();
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("pkg/inner/mod.py", 1, WS_COL, "ws-manager"),
+            loc("top.py", 1, UTILS_COL, "old-utils"),
+        ]
+    );
+}
+
+#[test]
+fn staged_deleted_file_is_not_an_error() {
+    let repo = Repo::std();
+    repo.write("gone.py", lines(&[WS_IMPORT]));
+    repo.commit_all("legacy");
+    repo.git(&["rm", "-q", "gone.py"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(0);
+    assert_eq!(out.diags(), vec![]);
+}
+
+#[test]
+fn staged_with_nothing_staged_passes() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    repo.commit_all("legacy");
+    // Unstaged only.
+    repo.write("a.py", lines(&[WS_IMPORT, UTILS_IMPORT]));
+
+    let out = repo.concise(&["check"]);
+    out.assert_code(0);
+    assert_eq!(out.diags(), vec![]);
+}
+
+#[test]
+fn staged_outside_a_git_repository_exits_2_with_one_line() {
+    let dir = Repo::plain();
+    dir.write(".canon.yaml", STD_CONFIG);
+    dir.write("a.py", lines(&[WS_IMPORT]));
+
+    let out = dir.run(&["check", "--staged"]);
+    out.assert_code(2);
+    assert_eq!(out.stderr_lines().len(), 1, "stderr: {}", out.stderr);
+    assert!(out.stdout.trim().is_empty(), "stdout: {}", out.stdout);
+}
+
+#[test]
+fn staged_new_attribute_chain_through_a_legacy_import_is_reported() {
+    let repo = Repo::with_config(
+        "version: 1\nrules:\n  - id: pkg-ws\n    kind: import\n    canonical: pkg.ws.ssot.SSOTManager\n    deprecated: [pkg.ws.manager.WebSocketManager]\n",
+    );
+    repo.write("app.py", lines(&["import pkg.ws as wc", "", "x = 1"]));
+    repo.commit_all("legacy");
+
+    repo.write(
+        "app.py",
+        lines(&[
+            "import pkg.ws as wc",
+            "",
+            "x = 1",
+            "m = wc.manager.WebSocketManager()",
+        ]),
+    );
+    repo.add(&["app.py"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("app.py", 4, 5, "pkg-ws")]);
+}
