@@ -2,7 +2,7 @@
 //! framework, git hooks, CI (GitHub Actions, GitLab CI) and editors (Vim, Neovim,
 //! VS Code, Emacs).
 //!
-//! The recipes are read from `docs/integrations.md` and run as written, so the
+//! The recipes are read from the README's Integrations section and run as written, so the
 //! documentation is exactly what is tested. Every test works in real git
 //! repositories made with the git CLI in temporary directories.
 

@@ -1,4 +1,4 @@
-//! The recipes of `docs/integrations.md`: each is the fenced block after a
+//! The recipes of the README's Integrations section: each is the fenced block after a
 //! `<!-- recipe: NAME -->` comment, and the tests run them as written.
 
 use crate::common::{checkout, read};
@@ -21,8 +21,18 @@ pub const RECIPES: &[(&str, &str)] = &[
     ("emacs", "editors"),
 ];
 
+/// The README's `## Integrations` section, where the recipes are.
 fn document() -> String {
-    read(&checkout().join("docs/integrations.md"))
+    let readme = read(&checkout().join("README.md"));
+    let start = readme
+        .find("\n## Integrations\n")
+        .expect("README.md has an `## Integrations` section");
+    let section = &readme[start + 1..];
+    let end = section[1..]
+        .find("\n## ")
+        .map(|i| i + 2)
+        .unwrap_or(section.len());
+    section[..end].to_string()
 }
 
 /// The names of the recipes in the document, in order.
@@ -44,7 +54,7 @@ pub fn recipe_with_language(name: &str) -> (String, String) {
     let count = doc.lines().filter(|line| line.trim() == marker).count();
     assert_eq!(
         count, 1,
-        "docs/integrations.md: {marker} appears {count} times"
+        "README.md (Integrations): {marker} appears {count} times"
     );
     let mut lines = doc.lines().skip_while(|line| line.trim() != marker).skip(1);
     let fence = lines
@@ -89,7 +99,7 @@ fn every_recipe_in_the_docs_is_one_the_tests_run() {
     let known: Vec<String> = RECIPES.iter().map(|(name, _)| name.to_string()).collect();
     assert_eq!(
         found, known,
-        "docs/integrations.md recipes differ from the ones tests/integrations runs"
+        "README.md (Integrations) recipes differ from the ones tests/integrations runs"
     );
     // No fenced block without a recipe marker: everything shown is tested.
     let mut previous = "";
@@ -99,7 +109,7 @@ fn every_recipe_in_the_docs_is_one_the_tests_run() {
             if !inside {
                 assert!(
                     previous.trim().starts_with("<!-- recipe: "),
-                    "a fenced block in docs/integrations.md has no recipe marker: {line:?}"
+                    "a fenced block in README.md (Integrations) has no recipe marker: {line:?}"
                 );
             }
             inside = !inside;
@@ -108,7 +118,10 @@ fn every_recipe_in_the_docs_is_one_the_tests_run() {
             previous = line;
         }
     }
-    assert!(!inside, "docs/integrations.md has an unclosed fenced block");
+    assert!(
+        !inside,
+        "README.md (Integrations) has an unclosed fenced block"
+    );
     for (name, _) in RECIPES {
         let (body, language) = recipe_with_language(name);
         assert!(!body.trim().is_empty(), "recipe {name} is empty");
