@@ -163,6 +163,14 @@ pub struct PyModel {
     pub problem: Option<ParseProblem>,
 }
 
+/// The imports of `source` found lexically, one logical line at a time, without
+/// parsing the whole file (no calls, attribute chains, strings or definitions).
+pub fn imports_only(source: &SourceText, layout: &source::Layout, module: &ModulePath) -> PyModel {
+    let mut builder = Builder::new(&source.text, module.clone());
+    builder.recover_imports(layout, |_| true);
+    builder.finish()
+}
+
 /// Builds the model of `source`, recovering from parse errors.
 pub fn model(source: &SourceText, layout: &source::Layout, module: &ModulePath) -> PyModel {
     let text = source.text.as_str();

@@ -6,7 +6,7 @@ use crate::config::{Config, Rule, RuleKind, Scope, Severity};
 use crate::diagnostic::{Diagnostic, Fix, PARSE_CODE, PARSE_RULE};
 use crate::fixes;
 use crate::gitsource::LineSet;
-use crate::python::{self, ModulePath, PyModel, RefKind, Reference};
+use crate::python::{self, Binding, ModulePath, PyModel, RefKind, Reference};
 use crate::source::{self, Layout, SourceText};
 use aho_corasick::AhoCorasick;
 use std::ops::Range;
@@ -148,6 +148,89 @@ impl<'c> Checker<'c> {
         }
     }
 
+    /// True when `text` contains, as a whole word, the last part of a name a rule
+    /// governs (no reference to such a name can exist otherwise).
+    fn mentions_a_name(&self, text: &str) -> bool {
+        let Some(needles) = &self.needles else {
+            return false;
+        };
+        let bytes = text.as_bytes();
+        let word = |byte: u8| byte == b'_' || byte.is_ascii_alphanumeric() || byte >= 0x80;
+        needles.find_overlapping_iter(text).any(|found| {
+            let before = found.start().checked_sub(1).map(|index| bytes[index]);
+            let after = bytes.get(found.end()).copied();
+            !before.is_some_and(word) && !after.is_some_and(word)
+        })
+    }
+
+    /// Whether a file whose imports are `light` needs the full model: a name it binds
+    /// is followed by an attribute leading to a governed name, a call rule's target or
+    /// a define rule's name may be there, or a string holds a governed path.
+    fn needs_full_model(
+        &self,
+        light: &PyModel,
+        layout: &Layout,
+        text: &str,
+        module: &ModulePath,
+        rules: &[(usize, &Rule)],
+    ) -> bool {
+        let mut governed: Vec<&str> = Vec::new();
+        for (_, rule) in rules {
+            match &rule.kind {
+                RuleKind::Import {
+                    canonical,
+                    deprecated,
+                } => {
+                    governed.push(canonical);
+                    governed.extend(deprecated.iter().map(String::as_str));
+                }
+                RuleKind::Call { target, .. } => {
+                    let bound = light.module_bindings.values().any(|binding| {
+                        matches!(binding, Binding::Import { dotted, .. } if is_under(target, dotted))
+                    });
+                    let own = module
+                        .name
+                        .as_deref()
+                        .is_some_and(|name| is_under(target, name));
+                    if bound || own || target.starts_with("builtins.") {
+                        return true;
+                    }
+                }
+                RuleKind::Define { name, .. } => {
+                    if text.contains(&format!("class {name}"))
+                        || text.contains(&format!("def {name}"))
+                    {
+                        return true;
+                    }
+                }
+                RuleKind::Pattern { .. } => {}
+            }
+        }
+        for (local, binding) in &light.module_bindings {
+            let Binding::Import { dotted, .. } = binding else {
+                continue;
+            };
+            for name in &governed {
+                let Some(rest) = name
+                    .strip_prefix(dotted.as_str())
+                    .and_then(|rest| rest.strip_prefix('.'))
+                else {
+                    continue;
+                };
+                let next = rest.split('.').next().unwrap_or(rest);
+                if text.contains(&format!("{local}.{next}")) {
+                    return true;
+                }
+            }
+        }
+        layout.strings.iter().any(|literal| {
+            literal.parts.len() == 1
+                && governed
+                    .iter()
+                    .any(|name| is_under(&text[literal.parts[0].clone()], name))
+        })
+    }
+
     fn active_rules(&self, config_path: &str) -> Vec<(usize, &'c Rule)> {
         self.config
             .rules
@@ -206,12 +289,8 @@ impl<'c> Checker<'c> {
         let has_ast_rules = rules
             .iter()
             .any(|(_, rule)| !matches!(rule.kind, RuleKind::Pattern { .. }));
-        let mentions_a_name = || {
-            self.needles
-                .as_ref()
-                .is_some_and(|needles| needles.is_match(&source.text))
-        };
-        let needs_model = (has_ast_rules || parse_enabled) && (!prefilter || mentions_a_name());
+        let needs_model =
+            (has_ast_rules || parse_enabled) && (!prefilter || self.mentions_a_name(&source.text));
         let has_patterns = rules
             .iter()
             .any(|(_, rule)| matches!(rule.kind, RuleKind::Pattern { .. }));
@@ -223,10 +302,19 @@ impl<'c> Checker<'c> {
             return outcome;
         }
         let module = self.module_path(&config_path);
-        let model = if needs_model {
-            python::model(&source, &layout, &module)
-        } else {
+        let model = if !needs_model {
             PyModel::default()
+        } else if prefilter && !keep_source {
+            // A walked file: resolve its imports lexically, and parse it whole only
+            // when something beyond its import statements could refer to a rule's name.
+            let light = python::imports_only(&source, &layout, &module);
+            if self.needs_full_model(&light, &layout, &source.text, &module, &rules) {
+                python::model(&source, &layout, &module)
+            } else {
+                light
+            }
+        } else {
+            python::model(&source, &layout, &module)
         };
         let file = FileContext {
             path,

@@ -2,6 +2,7 @@
 //! `--diff-base`, `--from-ref/--to-ref` and `--stdin-filename`.
 
 use crate::common::*;
+use std::path::Path;
 
 #[test]
 fn working_tree_paths_check_every_line() {
@@ -426,4 +427,80 @@ fn changed_with_a_path_not_in_head_checks_every_line() {
             loc("fresh.py", 3, UTILS_COL, "old-utils"),
         ]
     );
+}
+
+/// Copies `examples/backend` (the demo package with its config) into `repo`.
+fn copy_example_backend(repo: &Repo) -> Vec<String> {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/backend");
+    let mut files = Vec::new();
+    let mut stack = vec![source.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path
+                .strip_prefix(&source)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            repo.write(&rel, std::fs::read(&path).unwrap());
+            if rel.ends_with(".py") {
+                files.push(rel);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// A directory walk resolves most files from their import statements alone and parses
+/// only those that may refer to a governed name otherwise; it must find exactly what
+/// checking every file by name (always fully parsed) finds.
+#[test]
+fn directory_walk_finds_what_checking_each_file_finds() {
+    let repo = Repo::plain();
+    let files = copy_example_backend(&repo);
+    repo.write(
+        "netra_backend/app/forms.py",
+        lines(&[
+            "import netra_backend.app.websocket_core as wc",
+            "import netra_backend",
+            "from netra_backend.app import websocket_core",
+            "from unittest import mock",
+            "",
+            "",
+            "def build(x=websocket_core.manager.WebSocketManager):",
+            "    with mock.patch(\"netra_backend.app.websocket_core.manager.WebSocketManager\"):",
+            "        return [netra_backend.app.websocket_core.get_websocket_manager() for _ in x]",
+            "",
+            "",
+            "KWARGS = dict(manager=wc.unified_manager.WebSocketManager)",
+        ]),
+    );
+    let mut named: Vec<&str> = vec!["check", "--exit-zero", "--output-format", "concise"];
+    let mut all_files = files.clone();
+    all_files.push("netra_backend/app/forms.py".to_string());
+    named.extend(all_files.iter().map(String::as_str));
+    let by_name = repo.run(&named);
+    let walked = repo.run(&["check", "--exit-zero", "--output-format", "concise", "."]);
+    let without_parse_warnings = |out: &Out| -> Vec<String> {
+        out.stdout
+            .lines()
+            .filter(|line| !line.contains(" CAN000 "))
+            .map(str::to_string)
+            .collect()
+    };
+    let expected = without_parse_warnings(&by_name);
+    assert!(
+        expected
+            .iter()
+            .filter(|line| line.starts_with("netra_backend/app/forms.py:"))
+            .count()
+            == 4,
+        "the fixture's references are found by name: {expected:#?}"
+    );
+    assert_eq!(without_parse_warnings(&walked), expected);
 }
