@@ -392,6 +392,7 @@ pub fn call_fix(
     call: &CallSite,
     template: &str,
     requires_import: Option<&str>,
+    local_import: Option<usize>,
 ) -> Fix {
     let text = &file.source.text;
     let replacement = fill_template(
@@ -417,7 +418,12 @@ pub fn call_fix(
                 } else {
                     format!("from {module} import {name}")
                 };
-                let at = import_insertion_point(file);
+                let (at, indent) =
+                    match local_import.and_then(|stmt| after_local_import(file, stmt)) {
+                        Some(place) => place,
+                        None => (import_insertion_point(file), String::new()),
+                    };
+                let statement = format!("{indent}{statement}");
                 let newline = file.source.newline();
                 let content = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
                     format!("{newline}{statement}{newline}")
@@ -440,6 +446,33 @@ pub fn call_fix(
         replacement: shown,
         edits,
     }
+}
+
+/// The import statement inside a function that binds the callee of every call in
+/// `calls`, when there is one: a required import then goes right after it, at its
+/// indentation, instead of at module level (the file keeps that import local, often to
+/// avoid an import cycle, and the calls are only there).
+pub fn shared_local_import(file: &FileContext, calls: &[&CallSite]) -> Option<usize> {
+    let mut shared = None;
+    for call in calls {
+        let stmt = file.model.names[call.via?].stmt;
+        if !file.model.imports[stmt].nested || shared.is_some_and(|seen| seen != stmt) {
+            return None;
+        }
+        shared = Some(stmt);
+    }
+    shared
+}
+
+/// The start of the line after import statement `stmt`, and that statement's indentation.
+fn after_local_import(file: &FileContext, stmt: usize) -> Option<(usize, String)> {
+    let stmt = &file.model.imports[stmt];
+    let indent = indentation(file.source, stmt.range.start)?.to_string();
+    let line = file.source.line_of(stmt.range.end.saturating_sub(1));
+    Some((
+        file.source.line_start(line + 1).min(file.source.text.len()),
+        indent,
+    ))
 }
 
 /// Where a new module-level import goes: after the last module-level import, else

@@ -121,7 +121,8 @@ pub struct CallSite {
     /// The text between the parentheses.
     pub args_range: Range<usize>,
     pub stmt: Range<usize>,
-    pub nested: bool,
+    /// The import name (index into [`PyModel::names`]) the callee's root is bound by.
+    pub via: Option<usize>,
 }
 
 /// A module-level `class` or `def`.
@@ -658,7 +659,10 @@ impl<'a> Builder<'a> {
     fn on_call(&mut self, call: &ast::ExprCall) {
         let call_range = span(call);
         let callee_range = span(call.func.as_ref());
-        let callee = self.resolve_chain(&call.func).map(|(dotted, _, _)| dotted);
+        let (callee, via) = match self.resolve_chain(&call.func) {
+            Some((dotted, via, _)) => (Some(dotted), via),
+            None => (None, None),
+        };
         let args_range = self.args_range(callee_range.end, call_range.end);
         let stmt = self.stmt_range(call_range.clone());
         if let Some(callee) = &callee {
@@ -672,7 +676,7 @@ impl<'a> Builder<'a> {
             call_range,
             args_range,
             stmt,
-            nested: self.nested(),
+            via,
         });
     }
 

@@ -641,11 +641,16 @@ fn call_rule(
     requires_import: Option<&str>,
     out: &mut Vec<Finding>,
 ) {
-    for call in &file.model.calls {
-        if call.callee.as_deref() != Some(target) {
-            continue;
-        }
-        let fix = template.map(|template| fixes::call_fix(file, call, template, requires_import));
+    let matching: Vec<&python::CallSite> = file
+        .model
+        .calls
+        .iter()
+        .filter(|call| call.callee.as_deref() == Some(target))
+        .collect();
+    let local_import = fixes::shared_local_import(file, &matching);
+    for call in matching {
+        let fix = template
+            .map(|template| fixes::call_fix(file, call, template, requires_import, local_import));
         let message = match &fix {
             Some(fix) => format!(
                 "call to `{target}` is not allowed: use `{}`",

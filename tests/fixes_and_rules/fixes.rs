@@ -117,6 +117,7 @@ mod golden {
         plain_import_attribute_uses,
         strings_patch_and_import_module,
         call_import_after_docstring,
+        call_import_inside_its_only_function,
         call_import_after_future_and_existing_imports,
         duplicate_import_avoided,
         deprecated_module_forms,
