@@ -150,13 +150,12 @@ impl<'c> Checker<'c> {
 
     /// True when `text` contains, as a whole word, the last part of a name a rule
     /// governs (no reference to such a name can exist otherwise).
-    fn mentions_a_name(&self, text: &str) -> bool {
+    fn mentions_a_name(&self, bytes: &[u8]) -> bool {
         let Some(needles) = &self.needles else {
             return false;
         };
-        let bytes = text.as_bytes();
         let word = |byte: u8| byte == b'_' || byte.is_ascii_alphanumeric() || byte >= 0x80;
-        needles.find_overlapping_iter(text).any(|found| {
+        needles.find_overlapping_iter(bytes).any(|found| {
             let before = found.start().checked_sub(1).map(|index| bytes[index]);
             let after = bytes.get(found.end()).copied();
             !before.is_some_and(word) && !after.is_some_and(word)
@@ -281,7 +280,6 @@ impl<'c> Checker<'c> {
             }
             return outcome;
         }
-        let source = SourceText::decode(bytes);
         let rules = self.active_rules(&config_path);
         if rules.is_empty() && !parse_enabled {
             return outcome;
@@ -289,14 +287,16 @@ impl<'c> Checker<'c> {
         let has_ast_rules = rules
             .iter()
             .any(|(_, rule)| !matches!(rule.kind, RuleKind::Pattern { .. }));
-        let needs_model =
-            (has_ast_rules || parse_enabled) && (!prefilter || self.mentions_a_name(&source.text));
         let has_patterns = rules
             .iter()
             .any(|(_, rule)| matches!(rule.kind, RuleKind::Pattern { .. }));
-        if !needs_model && !has_patterns && source.decode_problem.is_none() {
+        let needs_model =
+            (has_ast_rules || parse_enabled) && (!prefilter || self.mentions_a_name(bytes));
+        // Most walked files stop here, before their text is even decoded.
+        if !needs_model && !has_patterns && std::str::from_utf8(bytes).is_ok() {
             return outcome;
         }
+        let source = SourceText::decode(bytes);
         let layout = source::scan(&source.text);
         if has_ignore_file(&source, &layout) {
             return outcome;
