@@ -278,6 +278,25 @@ fn read_blob(repo: &Repository, path: &str, oid: Oid) -> GitResult<Vec<u8>> {
         .map_err(|error| format!("{path}: cannot read staged content: {}", error.message()))
 }
 
+/// Inputs whose content is the blob each changed file has in the diff's new side.
+fn blob_inputs(
+    repo: &Repository,
+    changed: impl IntoIterator<Item = Changed>,
+) -> GitResult<Vec<FileInput>> {
+    changed
+        .into_iter()
+        .map(|changed| {
+            let bytes = read_blob(repo, &changed.path, changed.blob)?;
+            Ok(FileInput {
+                path: changed.path,
+                content: Content::Bytes(bytes),
+                changed: changed.lines,
+                prefilter: false,
+            })
+        })
+        .collect()
+}
+
 /// The index git is committing from: `GIT_INDEX_FILE` when git sets it (as it does
 /// for `git commit -a` and `git commit PATH`), else the repository's index.
 fn staged_index(ws: &Workspace, repo: &Repository) -> GitResult<git2::Index> {
@@ -325,19 +344,10 @@ pub fn staged(ws: &Workspace, paths: &[PathBuf]) -> GitResult<(Vec<FileInput>, V
         .diff_tree_to_index(tree.as_ref(), Some(&index), Some(&mut options))
         .map_err(|error| format!("cannot diff the index against HEAD: {}", error.message()))?;
     find_renames(&mut diff)?;
-    let mut inputs = Vec::new();
-    for changed in changed_files(&diff, &specs)? {
-        if unmerged.contains(&changed.path) {
-            continue;
-        }
-        let bytes = read_blob(repo, &changed.path, changed.blob)?;
-        inputs.push(FileInput {
-            path: changed.path,
-            content: Content::Bytes(bytes),
-            changed: changed.lines,
-            prefilter: false,
-        });
-    }
+    let changed = changed_files(&diff, &specs)?
+        .into_iter()
+        .filter(|changed| !unmerged.contains(&changed.path));
+    let inputs = blob_inputs(repo, changed)?;
     Ok((inputs, unmerged))
 }
 
@@ -427,17 +437,7 @@ pub fn between_refs(
         .diff_tree_to_tree(old.as_ref(), Some(&new), Some(&mut options))
         .map_err(|error| format!("cannot diff {from}..{to}: {}", error.message()))?;
     find_renames(&mut diff)?;
-    let mut inputs = Vec::new();
-    for changed in changed_files(&diff, &specs)? {
-        let bytes = read_blob(repo, &changed.path, changed.blob)?;
-        inputs.push(FileInput {
-            path: changed.path,
-            content: Content::Bytes(bytes),
-            changed: changed.lines,
-            prefilter: false,
-        });
-    }
-    Ok(inputs)
+    blob_inputs(repo, changed_files(&diff, &specs)?)
 }
 
 /// The lines of `buffer` that differ from `path` as committed in HEAD (every line

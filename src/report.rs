@@ -185,8 +185,48 @@ fn compliance_text(rule: &RuleStats) -> String {
     }
 }
 
+/// A rule's row: id, kind, canonical uses, deprecated uses, compliance.
+fn rule_cells(rule: &RuleStats) -> [String; 5] {
+    let canonical = if rule.kind == "import" {
+        rule.canonical.to_string()
+    } else {
+        "-".to_string()
+    };
+    [
+        rule.id.clone(),
+        rule.kind.to_string(),
+        canonical,
+        rule.deprecated.to_string(),
+        compliance_text(rule),
+    ]
+}
+
+/// The two top lists with their headings (human heading, Markdown heading, column).
+fn top_lists(
+    report: &Report,
+) -> [(
+    &'static str,
+    &'static str,
+    &'static str,
+    &Vec<(String, usize)>,
+); 2] {
+    [
+        (
+            "Top files (deprecated uses)",
+            "Top files",
+            "file",
+            &report.top_files,
+        ),
+        (
+            "Top deprecated modules (uses)",
+            "Top deprecated modules",
+            "module",
+            &report.top_modules,
+        ),
+    ]
+}
+
 fn human(report: &Report) -> String {
-    let escape = crate::output::escape;
     let width = report
         .rules
         .iter()
@@ -194,39 +234,34 @@ fn human(report: &Report) -> String {
         .max()
         .unwrap_or(4)
         .max(4);
+    let row = |cells: [&str; 5]| {
+        format!(
+            "{:<width$}  {:<7}  {:>9}  {:>10}  {:>10}\n",
+            cells[0], cells[1], cells[2], cells[3], cells[4]
+        )
+    };
     let mut text = format!(
         "SSOT compliance: {:.1}% over {} files\n\n",
         report.overall(),
         report.files
     );
-    text.push_str(&format!(
-        "{:<width$}  {:<7}  {:>9}  {:>10}  {:>10}\n",
-        "rule", "kind", "canonical", "deprecated", "compliance"
-    ));
+    text.push_str(&row([
+        "rule",
+        "kind",
+        "canonical",
+        "deprecated",
+        "compliance",
+    ]));
     for rule in &report.rules {
-        text.push_str(&format!(
-            "{:<width$}  {:<7}  {:>9}  {:>10}  {:>10}\n",
-            rule.id,
-            rule.kind,
-            if rule.kind == "import" {
-                rule.canonical.to_string()
-            } else {
-                "-".to_string()
-            },
-            rule.deprecated,
-            compliance_text(rule)
-        ));
+        let cells = rule_cells(rule);
+        text.push_str(&row(cells.each_ref().map(String::as_str)));
     }
-    if !report.top_files.is_empty() {
-        text.push_str("\nTop files (deprecated uses):\n");
-        for (path, count) in &report.top_files {
-            text.push_str(&format!("  {count:>6}  {}\n", escape(path)));
-        }
-    }
-    if !report.top_modules.is_empty() {
-        text.push_str("\nTop deprecated modules (uses):\n");
-        for (name, count) in &report.top_modules {
-            text.push_str(&format!("  {count:>6}  {name}\n"));
+    for (heading, _, _, items) in top_lists(report) {
+        if !items.is_empty() {
+            text.push_str(&format!("\n{heading}:\n"));
+            for (name, count) in items {
+                text.push_str(&format!("  {count:>6}  {}\n", crate::output::escape(name)));
+            }
         }
     }
     text
@@ -245,29 +280,19 @@ fn markdown(report: &Report) -> String {
         report.files
     );
     for rule in &report.rules {
+        let [id, kind, canonical, deprecated, compliance] = rule_cells(rule);
         text.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} |\n",
-            rule.id,
-            rule.kind,
-            if rule.kind == "import" {
-                rule.canonical.to_string()
-            } else {
-                "-".to_string()
-            },
-            rule.deprecated,
-            compliance_text(rule)
+            "| `{id}` | {kind} | {canonical} | {deprecated} | {compliance} |\n"
         ));
     }
-    if !report.top_files.is_empty() {
-        text.push_str("\n**Top files**\n\n| file | deprecated uses |\n|---|---:|\n");
-        for (path, count) in &report.top_files {
-            text.push_str(&format!("| `{}` | {count} |\n", markdown_cell(path)));
-        }
-    }
-    if !report.top_modules.is_empty() {
-        text.push_str("\n**Top deprecated modules**\n\n| module | uses |\n|---|---:|\n");
-        for (name, count) in &report.top_modules {
-            text.push_str(&format!("| `{name}` | {count} |\n"));
+    for (_, heading, column, items) in top_lists(report) {
+        if !items.is_empty() {
+            text.push_str(&format!(
+                "\n**{heading}**\n\n| {column} | uses |\n|---|---:|\n"
+            ));
+            for (name, count) in items {
+                text.push_str(&format!("| `{}` | {count} |\n", markdown_cell(name)));
+            }
         }
     }
     text
