@@ -201,28 +201,28 @@ fn rule_cells(rule: &RuleStats) -> [String; 5] {
     ]
 }
 
-/// The two top lists with their headings (human heading, Markdown heading, column).
-fn top_lists(
-    report: &Report,
-) -> [(
-    &'static str,
-    &'static str,
-    &'static str,
-    &Vec<(String, usize)>,
-); 2] {
+/// One of the top lists, with its headings.
+struct TopList<'a> {
+    human_heading: &'static str,
+    markdown_heading: &'static str,
+    column: &'static str,
+    items: &'a [(String, usize)],
+}
+
+fn top_lists(report: &Report) -> [TopList<'_>; 2] {
     [
-        (
-            "Top files (deprecated uses)",
-            "Top files",
-            "file",
-            &report.top_files,
-        ),
-        (
-            "Top deprecated modules (uses)",
-            "Top deprecated modules",
-            "module",
-            &report.top_modules,
-        ),
+        TopList {
+            human_heading: "Top files (deprecated uses)",
+            markdown_heading: "Top files",
+            column: "file",
+            items: &report.top_files,
+        },
+        TopList {
+            human_heading: "Top deprecated modules (uses)",
+            markdown_heading: "Top deprecated modules",
+            column: "module",
+            items: &report.top_modules,
+        },
     ]
 }
 
@@ -256,10 +256,10 @@ fn human(report: &Report) -> String {
         let cells = rule_cells(rule);
         text.push_str(&row(cells.each_ref().map(String::as_str)));
     }
-    for (heading, _, _, items) in top_lists(report) {
-        if !items.is_empty() {
-            text.push_str(&format!("\n{heading}:\n"));
-            for (name, count) in items {
+    for list in top_lists(report) {
+        if !list.items.is_empty() {
+            text.push_str(&format!("\n{}:\n", list.human_heading));
+            for (name, count) in list.items {
                 text.push_str(&format!("  {count:>6}  {}\n", crate::output::escape(name)));
             }
         }
@@ -285,12 +285,13 @@ fn markdown(report: &Report) -> String {
             "| `{id}` | {kind} | {canonical} | {deprecated} | {compliance} |\n"
         ));
     }
-    for (_, heading, column, items) in top_lists(report) {
-        if !items.is_empty() {
+    for list in top_lists(report) {
+        if !list.items.is_empty() {
             text.push_str(&format!(
-                "\n**{heading}**\n\n| {column} | uses |\n|---|---:|\n"
+                "\n**{}**\n\n| {} | uses |\n|---|---:|\n",
+                list.markdown_heading, list.column
             ));
-            for (name, count) in items {
+            for (name, count) in list.items {
                 text.push_str(&format!("| `{}` | {count} |\n", markdown_cell(name)));
             }
         }
