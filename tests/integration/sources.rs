@@ -504,3 +504,34 @@ fn directory_walk_finds_what_checking_each_file_finds() {
     );
     assert_eq!(without_parse_warnings(&walked), expected);
 }
+
+/// The example's README lists the violations `canon check .` reports in it; the list
+/// must stay true.
+#[test]
+fn example_backend_readme_lists_exactly_what_canon_reports() {
+    let repo = Repo::plain();
+    copy_example_backend(&repo);
+    let readme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/backend/README.md"),
+    )
+    .unwrap();
+    let mut documented: Vec<String> = readme
+        .lines()
+        .filter(|line| line.starts_with("| `") && line.contains(".py:") && line.contains(" | CAN00"))
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let rule = cells[3].trim_matches('`');
+            format!("{}: {} [{rule}]", cells[1].trim_matches('`'), cells[2])
+        })
+        .collect();
+    documented.sort();
+    let out = repo.run(&["check", "--output-format", "concise", "."]);
+    out.assert_code(1);
+    let mut reported: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|line| line.split(' ').take(3).collect::<Vec<_>>().join(" "))
+        .collect();
+    reported.sort();
+    assert_eq!(reported, documented);
+}
