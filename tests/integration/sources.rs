@@ -517,7 +517,9 @@ fn example_backend_readme_lists_exactly_what_canon_reports() {
     .unwrap();
     let mut documented: Vec<String> = readme
         .lines()
-        .filter(|line| line.starts_with("| `") && line.contains(".py:") && line.contains(" | CAN00"))
+        .filter(|line| {
+            line.starts_with("| `") && line.contains(".py:") && line.contains(" | CAN00")
+        })
         .map(|line| {
             let cells: Vec<&str> = line.split('|').map(str::trim).collect();
             let rule = cells[3].trim_matches('`');
