@@ -356,6 +356,7 @@ impl FixRun<'_> {
         &self,
         path: &str,
         source: &source::SourceText,
+        model: Option<&python::PyModel>,
         diagnostics: &[Diagnostic],
         all_lines: bool,
         summary: &mut Summary,
@@ -364,7 +365,7 @@ impl FixRun<'_> {
         if result.fixed == 0 {
             return None;
         }
-        match verify(self.checker, path, source, &result.text) {
+        match verify(self.checker, path, source, model, &result.text) {
             Ok(bytes) => Some((bytes, result)),
             Err(reason) => {
                 eprintln!(
@@ -399,6 +400,7 @@ impl FixRun<'_> {
             self.fixed_bytes(
                 &input.path,
                 source,
+                outcome.model.as_ref(),
                 &outcome.diagnostics,
                 all_lines,
                 summary,
@@ -475,8 +477,14 @@ impl FixRun<'_> {
             .checker
             .check(&input.path, current, &input.changed, true, false);
         let source = outcome.source.as_ref()?;
-        let (bytes, result) =
-            self.fixed_bytes(&input.path, source, &outcome.diagnostics, false, summary)?;
+        let (bytes, result) = self.fixed_bytes(
+            &input.path,
+            source,
+            outcome.model.as_ref(),
+            &outcome.diagnostics,
+            false,
+            summary,
+        )?;
         Some((bytes, result.fixed))
     }
 }
@@ -523,16 +531,24 @@ fn verify(
     checker: &Checker,
     path: &str,
     before: &source::SourceText,
+    before_model: Option<&python::PyModel>,
     after: &str,
 ) -> Result<Vec<u8>, String> {
     let module = checker
         .config_path(path)
         .map(|config_path| checker.module_path(&config_path))
         .unwrap_or_default();
-    let before_model = python::model(before, &source::scan(&before.text), &module);
+    let parsed;
+    let before_model = match before_model {
+        Some(model) => model,
+        None => {
+            parsed = python::model(before, &source::scan(&before.text), &module);
+            &parsed
+        }
+    };
     let after_source = source::SourceText::from_text(after.to_string(), before.has_bom, None);
     let after_model = python::model(&after_source, &source::scan(after), &module);
-    if let Some(reason) = fixes::unsafe_result(&before_model, &after_model) {
+    if let Some(reason) = fixes::unsafe_result(before_model, &after_model) {
         return Err(reason);
     }
     before

@@ -46,8 +46,9 @@ pub struct FileOutcome {
     pub counts: Vec<Counts>,
     /// The deprecated dotted names referenced (one entry per reference).
     pub deprecated_paths: Vec<String>,
-    /// The decoded text, kept when fixes may be applied.
+    /// The decoded text and its model, kept when fixes may be applied.
     pub source: Option<SourceText>,
+    pub model: Option<PyModel>,
 }
 
 /// Runs the configured rules; shared by every file of a run.
@@ -405,6 +406,7 @@ impl<'c> Checker<'c> {
         outcome.diagnostics = diagnostics;
         if keep_source {
             outcome.source = Some(source);
+            outcome.model = Some(model);
         }
         outcome
     }
