@@ -16,6 +16,7 @@ pub mod explain;
 pub mod fixes;
 pub mod gitsource;
 pub mod hook;
+pub mod import_syntax;
 pub mod output;
 pub mod project;
 pub mod python;

@@ -449,8 +449,13 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let snippet = &text[start..line.end];
+            let nested = start > line.start;
+            if let Some(mut statement) = crate::import_syntax::parse(snippet, start) {
+                crate::import_syntax::shift_aliases(&mut statement, start);
+                self.import_stmt(statement, nested);
+                continue;
+            }
             if let Some((module, unclosed)) = parse_import_snippet(snippet, offset) {
-                let nested = start > line.start;
                 let first = self.model.imports.len();
                 for stmt in module.body {
                     self.import_stmt(stmt, nested);
