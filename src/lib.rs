@@ -3,9 +3,11 @@
 //!
 //! - [`config`] and [`yaml`]: `.canon.yaml` discovery, schema and validation.
 //! - [`gitsource`]: staged blobs, commits, the working tree and changed lines.
-//! - [`source`] and [`python`]: decoded text, the scanner, and the Python model.
+//! - [`source`] and [`python`]: decoded text, the scanner, and the Python model;
+//!   [`import_syntax`]: the fast parser of import statements.
 //! - [`rules`]: the rule engine; [`fixes`] and [`writer`]: fixes and safe writes.
-//! - [`output`]: every output format; [`explain`]: rule explanations and `init`.
+//! - [`output`]: every output format; [`explain`]: rule explanations and `init`;
+//!   [`report`]: the compliance report; [`hook`]: `install-hook`.
 //! - [`check`], [`project`], [`cli`]: the `check` command and the command line.
 
 pub mod check;
