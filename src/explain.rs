@@ -2,7 +2,7 @@
 //! starter config written by `canon init`.
 
 use crate::config::{Rule, RuleKind, Scope};
-use crate::fixes::fill_template;
+use crate::fixes::{fill_template, split_last};
 
 /// One line saying what a rule forbids.
 pub fn summary(rule: &Rule) -> String {
@@ -88,10 +88,6 @@ pub fn list(rules: &[Rule]) -> String {
         text.push_str("(no rules configured)\n");
     }
     text
-}
-
-fn split_last(dotted: &str) -> (&str, &str) {
-    dotted.rsplit_once('.').unwrap_or(("", dotted))
 }
 
 /// The page printed by `canon rule ID`.

@@ -26,11 +26,9 @@ pub fn display_only(message: String, replacement: String) -> Fix {
     }
 }
 
-fn split_last(dotted: &str) -> (&str, &str) {
-    match dotted.rfind('.') {
-        Some(index) => (&dotted[..index], &dotted[index + 1..]),
-        None => ("", dotted),
-    }
+/// `a.b.C` -> (`a.b`, `C`); a name without dots has an empty module part.
+pub fn split_last(dotted: &str) -> (&str, &str) {
+    dotted.rsplit_once('.').unwrap_or(("", dotted))
 }
 
 fn alias(name: &str, local: &str) -> String {
@@ -110,8 +108,7 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
         match &imported.asname {
             Some(local) => {
                 let (module, last) = split_last(new);
-                let is_module = last.starts_with(|c: char| c.is_lowercase() || c == '_');
-                if is_module || module.is_empty() {
+                if is_module_name(new) || module.is_empty() {
                     statements.push(format!("import {new} as {local}"));
                 } else {
                     statements.push(format!("from {module} import {}", alias(last, local)));

@@ -81,9 +81,9 @@ impl<'c> Checker<'c> {
                     deprecated,
                 } => std::iter::once(canonical)
                     .chain(deprecated.iter())
-                    .map(|name| last_part(name))
+                    .map(|name| fixes::split_last(name).1.to_string())
                     .collect(),
-                RuleKind::Call { target, .. } => vec![last_part(target)],
+                RuleKind::Call { target, .. } => vec![fixes::split_last(target).1.to_string()],
                 RuleKind::Define { name, .. } => vec![name.clone()],
                 RuleKind::Pattern { .. } => vec![],
             })
@@ -430,10 +430,6 @@ pub struct Finding {
     pub fix: Option<Fix>,
 }
 
-fn last_part(name: &str) -> String {
-    name.rsplit('.').next().unwrap_or(name).to_string()
-}
-
 fn file_warning(path: &str, message: String) -> Diagnostic {
     Diagnostic {
         path: path.to_string(),
@@ -714,7 +710,7 @@ fn pattern_rule(file: &FileContext, regex: &regex::Regex, scope: Scope, out: &mu
                         let line = file.source.line_of(start);
                         push(
                             start..part.start + found.end(),
-                            line_span(file.source, line),
+                            file.source.line_range(line),
                         );
                     }
                 }
@@ -727,17 +723,13 @@ fn pattern_rule(file: &FileContext, regex: &regex::Regex, scope: Scope, out: &mu
                     for found in regex.find_iter(&text[segment.clone()]) {
                         push(
                             segment.start + found.start()..segment.start + found.end(),
-                            line_span(file.source, line),
+                            file.source.line_range(line),
                         );
                     }
                 }
             }
         }
     }
-}
-
-fn line_span(source: &SourceText, line: usize) -> Range<usize> {
-    source.line_range(line)
 }
 
 /// The parts of a line a scope looks at: the whole line, or the code between strings and comments.
