@@ -52,7 +52,7 @@ impl SourceText {
 
     pub fn from_text(text: String, has_bom: bool, decode_problem: Option<String>) -> SourceText {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(index, _)| index + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|index| index + 1));
         SourceText {
             text,
             has_bom,
@@ -292,12 +292,41 @@ impl Scanner<'_> {
                     depth = depth.saturating_sub(1);
                     self.position += 1;
                 }
-                b'\'' | b'"' => self.string(self.position, false),
-                _ if is_ident_start(byte) => self.word(),
-                _ => self.position += 1,
+                b'\'' | b'"' => self.quote(),
+                _ => {
+                    // Nothing else matters to the layout: skip to the next byte that does.
+                    self.position += 1;
+                    while self
+                        .bytes
+                        .get(self.position)
+                        .is_some_and(|&byte| !is_layout_byte(byte))
+                    {
+                        self.position += 1;
+                    }
+                }
             }
         }
         self.push_logical(line_start, self.bytes.len());
+    }
+
+    /// A quote in code: a string literal starts here, or at the prefix (`rb`, `f`...)
+    /// written right before it.
+    fn quote(&mut self) {
+        let quote = self.position;
+        let mut start = quote;
+        while start > 0 && quote - start < 3 && is_ident_continue(self.bytes[start - 1]) {
+            start -= 1;
+        }
+        let whole_word = start == 0 || !is_ident_continue(self.bytes[start - 1]);
+        let prefix = &self.bytes[start..quote];
+        if !prefix.is_empty() && whole_word && is_string_prefix(prefix) {
+            let formatted = prefix
+                .iter()
+                .any(|b| matches!(b, b'f' | b'F' | b't' | b'T'));
+            self.string(start, formatted);
+        } else {
+            self.string(quote, false);
+        }
     }
 
     fn peek(&self, ahead: usize) -> Option<u8> {
@@ -312,28 +341,13 @@ impl Scanner<'_> {
 
     fn comment(&mut self) {
         let start = self.position;
-        while self.position < self.bytes.len() && self.bytes[self.position] != b'\n' {
-            self.position += 1;
-        }
+        self.position = memchr::memchr(b'\n', &self.bytes[start..])
+            .map_or(self.bytes.len(), |found| start + found);
         let mut end = self.position;
         if end > start && self.bytes[end - 1] == b'\r' {
             end -= 1;
         }
         self.layout.comments.push(start..end);
-    }
-
-    /// An identifier, or the prefix of a string literal.
-    fn word(&mut self) {
-        let start = self.position;
-        while self.position < self.bytes.len() && is_ident_continue(self.bytes[self.position]) {
-            self.position += 1;
-        }
-        let word = &self.bytes[start..self.position];
-        let next = self.bytes.get(self.position).copied();
-        if matches!(next, Some(b'\'' | b'"')) && is_string_prefix(word) {
-            let formatted = word.iter().any(|b| matches!(b, b'f' | b'F' | b't' | b'T'));
-            self.string(start, formatted);
-        }
     }
 
     /// A string literal whose prefix starts at `start` and whose quote is at `self.position`.
@@ -367,6 +381,17 @@ impl Scanner<'_> {
                 parts.push(part_start..self.position);
                 self.position += if triple { 3 } else { 1 };
                 break;
+            }
+            if !formatted && !matches!(byte, b'\\' | b'\n') && byte != quote {
+                // Jump to the next byte that can end or escape the literal.
+                let rest = &self.bytes[self.position..];
+                let next = if triple {
+                    memchr::memchr2(quote, b'\\', rest)
+                } else {
+                    memchr::memchr3(quote, b'\\', b'\n', rest)
+                };
+                self.position += next.unwrap_or(rest.len());
+                continue;
             }
             if formatted && byte == b'{' {
                 if self.peek(1) == Some(b'{') {
@@ -426,6 +451,14 @@ impl Scanner<'_> {
             self.position += 1;
         }
     }
+}
+
+/// Bytes the scanner's main loop must look at; everything else is skipped.
+fn is_layout_byte(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'#' | b'\\' | b'\n' | b'(' | b'[' | b'{' | b')' | b']' | b'}' | b'\'' | b'"'
+    )
 }
 
 fn is_ident_start(byte: u8) -> bool {
