@@ -19,6 +19,7 @@ pub mod fixes;
 pub mod gitsource;
 pub mod hook;
 pub mod import_syntax;
+pub mod lexical;
 pub mod output;
 pub mod project;
 pub mod python;

@@ -19,7 +19,7 @@ use std::ops::Range;
 const MAX_REPARSES: usize = 24;
 
 /// Attribute chains longer than this are not resolved (no real import path is).
-const MAX_CHAIN_DEPTH: usize = 64;
+pub const MAX_CHAIN_DEPTH: usize = 64;
 
 /// Where a file sits among modules, for resolving relative imports.
 #[derive(Debug, Clone, Default)]
@@ -589,27 +589,8 @@ impl<'a> Builder<'a> {
                 stmt,
             });
         }
-        if let Some(bound) = imported.bound_name() {
-            let binding = match (&imported.dotted, &imported.asname) {
-                (Some(dotted), Some(_)) => Binding::Import {
-                    dotted: dotted.clone(),
-                    name: index,
-                },
-                (Some(dotted), None) => {
-                    // `import a.b.c` binds `a` to the package `a`; `from m import X` binds X.
-                    let target = if imported.name.contains('.') && !is_from(&imported) {
-                        bound.to_string()
-                    } else {
-                        dotted.clone()
-                    };
-                    Binding::Import {
-                        dotted: target,
-                        name: index,
-                    }
-                }
-                (None, _) => Binding::Local,
-            };
-            let bound = bound.to_string();
+        if let Some(binding) = import_binding(&imported, index) {
+            let bound = imported.bound_name().unwrap_or_default().to_string();
             self.bind(&bound, binding);
         }
         self.model.names.push(imported);
@@ -826,6 +807,44 @@ fn argument_defaults(args: &ast::Arguments) -> Vec<ast::Expr> {
         .collect()
 }
 
+/// What the import name `imported` (index `index` into [`PyModel::names`]) binds its
+/// local name to; None for `*`.
+pub fn import_binding(imported: &ImportedName, index: usize) -> Option<Binding> {
+    let bound = imported.bound_name()?;
+    Some(match (&imported.dotted, &imported.asname) {
+        (Some(dotted), Some(_)) => Binding::Import {
+            dotted: dotted.clone(),
+            name: index,
+        },
+        (Some(dotted), None) => {
+            // `import a.b.c` binds `a` to the package `a`; `from m import X` binds X.
+            let target = if imported.name.contains('.') && !is_from(imported) {
+                bound.to_string()
+            } else {
+                dotted.clone()
+            };
+            Binding::Import {
+                dotted: target,
+                name: index,
+            }
+        }
+        (None, _) => Binding::Local,
+    })
+}
+
+/// The annotations of a function's parameters.
+fn argument_annotations(args: &ast::Arguments) -> Vec<ast::Expr> {
+    args.posonlyargs
+        .iter()
+        .chain(&args.args)
+        .chain(&args.kwonlyargs)
+        .map(|arg| &arg.def)
+        .chain(args.vararg.as_deref())
+        .chain(args.kwarg.as_deref())
+        .filter_map(|arg| arg.annotation.as_deref().cloned())
+        .collect()
+}
+
 fn is_from(imported: &ImportedName) -> bool {
     imported
         .dotted
@@ -834,7 +853,7 @@ fn is_from(imported: &ImportedName) -> bool {
 }
 
 /// Callees whose first argument is a dotted module or object path.
-fn takes_module_string(callee: &str) -> bool {
+pub fn takes_module_string(callee: &str) -> bool {
     matches!(
         callee,
         "importlib.import_module"
@@ -995,6 +1014,9 @@ impl Builder<'_> {
         }
         if let Some(returns) = returns {
             self.visit_expr(*returns);
+        }
+        for expr in argument_annotations(&args) {
+            self.visit_expr(expr);
         }
         for expr in argument_defaults(&args) {
             self.visit_expr(expr);

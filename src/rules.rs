@@ -6,6 +6,7 @@ use crate::config::{Config, Rule, RuleKind, Scope, Severity};
 use crate::diagnostic::{Diagnostic, Fix, PARSE_CODE, PARSE_RULE};
 use crate::fixes;
 use crate::gitsource::LineSet;
+use crate::lexical;
 use crate::python::{self, Binding, ModulePath, PyModel, RefKind, Reference};
 use crate::source::{self, Layout, SourceText};
 use aho_corasick::AhoCorasick;
@@ -163,17 +164,19 @@ impl<'c> Checker<'c> {
         })
     }
 
-    /// Whether a file whose imports are `light` needs the full model: a name it binds
-    /// is followed by an attribute leading to a governed name, a call rule's target or
-    /// a define rule's name may be there, or a string holds a governed path.
-    fn needs_full_model(
+    /// The references of a file whose imports are `light`, found without parsing it:
+    /// the attribute chains through names its imports bind to a prefix of a governed
+    /// name, and the string targets holding a governed path. None when the file needs
+    /// the parser: a call rule's target or a define rule's name may be there, or the
+    /// lexical resolver cannot be sure (see [`lexical`]).
+    fn lexical_references(
         &self,
         light: &PyModel,
         layout: &Layout,
         text: &str,
         module: &ModulePath,
         rules: &[(usize, &Rule)],
-    ) -> bool {
+    ) -> Option<Vec<Reference>> {
         let mut governed: Vec<&str> = Vec::new();
         for (_, rule) in rules {
             match &rule.kind {
@@ -193,42 +196,51 @@ impl<'c> Checker<'c> {
                         .as_deref()
                         .is_some_and(|name| is_under(target, name));
                     if bound || own || target.starts_with("builtins.") {
-                        return true;
+                        return None;
                     }
                 }
                 RuleKind::Define { name, .. } => {
                     if text.contains(&format!("class {name}"))
                         || text.contains(&format!("def {name}"))
                     {
-                        return true;
+                        return None;
                     }
                 }
                 RuleKind::Pattern { .. } => {}
             }
         }
-        for (local, binding) in &light.module_bindings {
-            let Binding::Import { dotted, .. } = binding else {
+        let leads_to_governed = |dotted: &str| {
+            governed.iter().any(|name| {
+                name.strip_prefix(dotted)
+                    .is_some_and(|rest| rest.starts_with('.'))
+            })
+        };
+        let mut roots: Vec<&str> = Vec::new();
+        for (index, imported) in light.names.iter().enumerate() {
+            let Some(Binding::Import { dotted, .. }) = python::import_binding(imported, index)
+            else {
                 continue;
             };
-            for name in &governed {
-                let Some(rest) = name
-                    .strip_prefix(dotted.as_str())
-                    .and_then(|rest| rest.strip_prefix('.'))
-                else {
-                    continue;
-                };
-                let next = rest.split('.').next().unwrap_or(rest);
-                if text.contains(&format!("{local}.{next}")) {
-                    return true;
-                }
+            let root = imported.bound_name().unwrap_or_default();
+            if leads_to_governed(&dotted) && !roots.contains(&root) {
+                roots.push(root);
             }
         }
-        layout.strings.iter().any(|literal| {
-            literal.parts.len() == 1
+        let resolver = lexical::Resolver::new(text, layout, light);
+        let mut references = Vec::new();
+        for root in roots {
+            references.extend(resolver.chains(root).ok()?);
+        }
+        for literal in &layout.strings {
+            let governed_path = literal.parts.len() == 1
                 && governed
                     .iter()
-                    .any(|name| is_under(&text[literal.parts[0].clone()], name))
-        })
+                    .any(|name| is_under(&text[literal.parts[0].clone()], name));
+            if governed_path {
+                references.extend(resolver.string_target(literal).ok()?);
+            }
+        }
+        Some(references)
     }
 
     fn active_rules(&self, config_path: &str) -> Vec<(usize, &'c Rule)> {
@@ -308,11 +320,13 @@ impl<'c> Checker<'c> {
         } else if prefilter && !keep_source {
             // A walked file: resolve its imports lexically, and parse it whole only
             // when something beyond its import statements could refer to a rule's name.
-            let light = python::imports_only(&source, &layout, &module);
-            if self.needs_full_model(&light, &layout, &source.text, &module, &rules) {
-                python::model(&source, &layout, &module)
-            } else {
-                light
+            let mut light = python::imports_only(&source, &layout, &module);
+            match self.lexical_references(&light, &layout, &source.text, &module, &rules) {
+                Some(references) => {
+                    light.references.extend(references);
+                    light
+                }
+                None => python::model(&source, &layout, &module),
             }
         } else {
             python::model(&source, &layout, &module)

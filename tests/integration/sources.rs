@@ -537,3 +537,94 @@ fn example_backend_readme_lists_exactly_what_canon_reports() {
     reported.sort();
     assert_eq!(reported, documented);
 }
+
+/// Files whose attribute chains and `mock.patch` strings a walk resolves without a
+/// parser, next to files where a rebinding forces the parser: the walk must find
+/// exactly what naming each file (always parsed) finds, and the resolved forms must
+/// really be found.
+#[test]
+fn lexically_resolved_chains_and_strings_match_the_parser() {
+    let repo = Repo::with_config(&lines(&[
+        "version: 1",
+        "rules:",
+        "  - id: manager",
+        "    kind: import",
+        "    canonical: app.core.ws.Manager",
+        "    deprecated: [app.legacy.ws.Manager, app.legacy.cache]",
+    ]));
+    let files: [(&str, Vec<&str>); 4] = [
+        (
+            "app/views.py",
+            vec![
+                "from app.legacy import ws",
+                "import app.core",
+                "from unittest import mock",
+                "",
+                "",
+                "@mock.patch('app.legacy.ws.Manager')",
+                "def view(request, kind: ws.Manager = None) -> ws.Other:",
+                "    manager = ws.Manager(",
+                "        request,  # ws.Manager in a comment",
+                "    )",
+                "    also = ws . Manager  # canon: ignore",
+                "    core = app.core.ws.Manager()",
+                "    return 'ws.Manager', manager, also, core",
+            ],
+        ),
+        (
+            "app/tasks.py",
+            vec![
+                "import importlib",
+                "import app.legacy.ws",
+                "",
+                "CACHE = importlib.import_module('app.legacy.cache.redis')",
+                "manager = app.legacy.ws.Manager",
+            ],
+        ),
+        (
+            "app/shadowed.py",
+            vec![
+                "from app.legacy import ws",
+                "",
+                "",
+                "def handler(ws):",
+                "    return ws.Manager",
+                "",
+                "",
+                "top = ws.Manager",
+            ],
+        ),
+        (
+            "app/fstring.py",
+            vec![
+                "from app.legacy import ws",
+                "",
+                "label = f'{ws.Manager.__name__}'",
+            ],
+        ),
+    ];
+    let mut named = vec!["check", "--exit-zero", "--output-format", "concise"];
+    for (path, body) in &files {
+        repo.write(path, lines(body));
+        named.push(path);
+    }
+    let by_name = repo.run(&named);
+    let walked = repo.run(&["check", "--exit-zero", "--output-format", "concise", "."]);
+    let mut expected: Vec<&str> = by_name.stdout.lines().collect();
+    let mut found: Vec<&str> = walked.stdout.lines().collect();
+    expected.sort();
+    found.sort();
+    assert_eq!(found, expected);
+    let count = |prefix: &str| found.iter().filter(|l| l.starts_with(prefix)).count();
+    // views: the patch string and the two chains through `ws` (the suppressed one and
+    // the comment are not findings; the canonical chain is not a violation).
+    assert_eq!(count("app/views.py:"), 3, "{found:#?}");
+    assert!(found.iter().any(|l| l.starts_with("app/views.py:6:")));
+    assert!(found.iter().any(|l| l.starts_with("app/views.py:7:")));
+    assert!(found.iter().any(|l| l.starts_with("app/views.py:8:")));
+    assert_eq!(count("app/tasks.py:"), 2, "{found:#?}");
+    // shadowed: `top`, not the parameter's attribute (the import itself is allowed).
+    assert_eq!(count("app/shadowed.py:"), 1, "{found:#?}");
+    assert!(found.iter().any(|l| l.starts_with("app/shadowed.py:8:")));
+    assert_eq!(count("app/fstring.py:"), 1, "{found:#?}");
+}

@@ -1,0 +1,746 @@
+//! Lexical resolution of attribute chains and string targets. For a file whose import
+//! statements are known (see [`crate::python::imports_only`]), this finds the
+//! references a full parse would record for chosen root names (`models.Q` after
+//! `from django.db import models`) and for chosen string literals
+//! (`mock.patch("pkg.legacy.Client")`), from the scanner's layout alone.
+//!
+//! It only answers when the answer is certain to be the parser's: every use of a root
+//! name must be a plain load (`name.attr`, `name(...)`, `name[...]`) resolved by
+//! module-level imports, and every statement boundary that decides which lines a
+//! finding belongs to must be plain. Anything else (a rebinding, a parameter of that
+//! name, a use inside an f-string, a construct split over lines in an unusual way) is
+//! [`Unresolved`], and the caller parses the file instead.
+
+use crate::python::{self, Binding, PyModel, RefKind, Reference, MAX_CHAIN_DEPTH};
+use crate::source::{Layout, StringLiteral};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// The file cannot be resolved lexically: it must be parsed.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Unresolved;
+
+type Resolved<T> = Result<T, Unresolved>;
+
+/// Python keywords: a word before `(` that is one of these is not a callee.
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// Words that, right before a name, make it a binding rather than a use.
+const BINDING_KEYWORDS: &[&str] = &["def", "class", "import", "as", "global", "nonlocal"];
+
+/// Compound statements whose header expressions belong to no simple statement.
+const HEADER_KEYWORDS: &[&str] = &[
+    "if", "elif", "while", "for", "with", "def", "class", "except", "async",
+];
+
+/// Statement starts whose boundaries the resolver does not try to follow over lines.
+const UNCLEAR_STARTS: &[&str] = &["match", "case", "type", "else", "try", "finally"];
+
+/// Resolves references in one file.
+pub struct Resolver<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    layout: &'a Layout,
+    model: &'a PyModel,
+    /// Names already found to be used only as plain loads (or not).
+    plain: RefCell<HashMap<String, bool>>,
+}
+
+impl<'a> Resolver<'a> {
+    /// `model` holds the file's import statements, in source order.
+    pub fn new(text: &'a str, layout: &'a Layout, model: &'a PyModel) -> Self {
+        Resolver {
+            text,
+            bytes: text.as_bytes(),
+            layout,
+            model,
+            plain: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Every attribute chain rooted at the name `root` (as the parser records them:
+    /// the whole chain, with the dotted name of each sub-chain).
+    pub fn chains(&self, root: &str) -> Resolved<Vec<Reference>> {
+        let mut references = Vec::new();
+        for at in self.plain_loads(root)? {
+            if let Some(reference) = self.chain_at(root, at)? {
+                references.push(reference);
+            }
+        }
+        Ok(references)
+    }
+
+    /// The reference `literal` makes when it is the first argument of a call that
+    /// takes a module path (`importlib.import_module`, `mock.patch`...).
+    pub fn string_target(&self, literal: &StringLiteral) -> Resolved<Option<Reference>> {
+        let start = literal.range.start;
+        let quote = self.bytes[start..]
+            .iter()
+            .position(|byte| matches!(byte, b'\'' | b'"'))
+            .unwrap_or(0);
+        let prefix = self.text[start..start + quote].to_ascii_lowercase();
+        if prefix.contains(['f', 't', 'b']) || literal.parts.len() != 1 {
+            return Ok(None);
+        }
+        let neighbours = [self.prev_code(start), self.next_code(literal.range.end)];
+        if neighbours
+            .into_iter()
+            .flatten()
+            .any(|at| self.string_at(at).is_some())
+        {
+            // Implicitly concatenated with another literal.
+            return Err(Unresolved);
+        }
+        let content = &self.text[literal.parts[0].clone()];
+        if content.contains('\\') {
+            return Err(Unresolved);
+        }
+        if !crate::config::is_dotted_name(content) {
+            return Ok(None);
+        }
+        let Some(paren) = self.opening_call_paren(literal)? else {
+            return Ok(None);
+        };
+        let Some(callee) = self.callee_before(paren)? else {
+            return Ok(None);
+        };
+        if !python::takes_module_string(&callee) {
+            return Ok(None);
+        }
+        let stmt = self.statement(start, literal.range.end, false)?;
+        Ok(Some(Reference {
+            dotted: content.to_string(),
+            kind: RefKind::StringTarget,
+            range: literal.range.clone(),
+            stmt,
+        }))
+    }
+
+    /// The `(` that opens the call `literal` is the first positional argument of;
+    /// None when the literal is not a whole first argument of a call.
+    fn opening_call_paren(&self, literal: &StringLiteral) -> Resolved<Option<usize>> {
+        let Some(before) = self.prev_code(literal.range.start) else {
+            return Ok(None);
+        };
+        match self.bytes[before] {
+            b'(' => {}
+            b'=' => {
+                // `target="..."`/`name="..."` counts only when there is no positional
+                // argument; that is not worth finding out without a parser.
+                let keyword = self
+                    .prev_code(before)
+                    .and_then(|end| self.word_ending_at(end));
+                return match keyword {
+                    Some("target" | "name") => Err(Unresolved),
+                    _ => Ok(None),
+                };
+            }
+            _ => return Ok(None),
+        }
+        match self.next_code(literal.range.end).map(|at| self.bytes[at]) {
+            Some(b',' | b')') => {}
+            _ => return Ok(None),
+        }
+        let Some(callee_end) = self.prev_code(before) else {
+            return Ok(None);
+        };
+        match self.bytes[callee_end] {
+            byte if is_ident_continue(byte) => Ok(Some(before)),
+            // `f(("pkg.mod"))`: the literal may still be the call's first argument.
+            b'(' => Err(Unresolved),
+            _ => Ok(None),
+        }
+    }
+
+    /// The dotted name the callee ending before `paren` resolves to, as the parser
+    /// resolves it; None when it is not a chain of names over a name.
+    fn callee_before(&self, paren: usize) -> Resolved<Option<String>> {
+        let mut parts: Vec<&str> = Vec::new();
+        let mut end = match self.prev_code(paren) {
+            Some(at) => at + 1,
+            None => return Ok(None),
+        };
+        let root_start = loop {
+            let start = self.word_start(end);
+            let word = &self.text[start..end];
+            if word.is_empty() || word.as_bytes()[0].is_ascii_digit() {
+                return Ok(None);
+            }
+            parts.push(word);
+            if parts.len() > MAX_CHAIN_DEPTH {
+                return Ok(None);
+            }
+            match self.prev_code(start) {
+                Some(dot) if self.bytes[dot] == b'.' => match self.prev_code(dot) {
+                    Some(at) if is_ident_continue(self.bytes[at]) => end = at + 1,
+                    _ => return Ok(None),
+                },
+                _ => break start,
+            }
+        };
+        parts.reverse();
+        let root = parts[0];
+        if KEYWORDS.contains(&root) {
+            return Ok(None);
+        }
+        if self.plain_loads(root).is_err() {
+            return Err(Unresolved);
+        }
+        let base = match self.binding_at(root, root_start)? {
+            None => format!("builtins.{root}"),
+            Some(Binding::Import { dotted, .. }) => dotted,
+            Some(_) => return Ok(None),
+        };
+        let mut callee = base;
+        for part in &parts[1..] {
+            callee.push('.');
+            callee.push_str(part);
+        }
+        Ok(Some(callee))
+    }
+
+    /// The reference of the attribute chain whose root name `root` is at `at`.
+    fn chain_at(&self, root: &str, at: usize) -> Resolved<Option<Reference>> {
+        let mut end = at + root.len();
+        let mut attributes: Vec<Range<usize>> = Vec::new();
+        loop {
+            let dot = self.skip_blanks(end);
+            if self.bytes.get(dot) != Some(&b'.') {
+                break;
+            }
+            let start = self.skip_blanks(dot + 1);
+            if !self.bytes.get(start).copied().is_some_and(is_ident_start) {
+                return Err(Unresolved);
+            }
+            end = self.word_end(start);
+            attributes.push(start..end);
+        }
+        if let Some(next) = self.next_code(end) {
+            if self.bytes[next] == b'.' && next != self.skip_blanks(end) {
+                // The chain goes on after a line break.
+                return Err(Unresolved);
+            }
+        }
+        if attributes.is_empty() || attributes.len() > MAX_CHAIN_DEPTH {
+            return Ok(None);
+        }
+        let Some(Binding::Import { dotted, name: via }) = self.binding_at(root, at)? else {
+            return Ok(None);
+        };
+        let mut prefixes = vec![(dotted.clone(), at + root.len())];
+        let mut current = dotted;
+        for attribute in &attributes {
+            current = format!("{current}.{}", &self.text[attribute.clone()]);
+            prefixes.push((current.clone(), attribute.end));
+        }
+        let stmt = self.statement(at, end, true)?;
+        Ok(Some(Reference {
+            dotted: current,
+            kind: RefKind::Attribute { via, prefixes },
+            range: at..end,
+            stmt,
+        }))
+    }
+
+    /// The offsets of `name` used as a name in code, or Unresolved when some use is
+    /// not a plain load (so the name may be rebound somewhere).
+    fn plain_loads(&self, name: &str) -> Resolved<Vec<usize>> {
+        let known = self.plain.borrow().get(name).copied();
+        if known == Some(false) {
+            return Err(Unresolved);
+        }
+        let loads = self.find_plain_loads(name);
+        if known.is_none() {
+            self.plain
+                .borrow_mut()
+                .insert(name.to_string(), loads.is_ok());
+        }
+        loads
+    }
+
+    fn find_plain_loads(&self, name: &str) -> Resolved<Vec<usize>> {
+        self.import_bindings(name)?;
+        let mut loads = Vec::new();
+        for (at, _) in self.text.match_indices(name) {
+            let end = at + name.len();
+            let whole_word = (at == 0 || !is_ident_continue(self.bytes[at - 1]))
+                && !self.bytes.get(end).copied().is_some_and(is_ident_continue);
+            if !whole_word || self.comment_at(at).is_some() || self.in_import(at) {
+                continue;
+            }
+            if let Some(literal) = self.string_at(at) {
+                if self.is_formatted(literal) {
+                    return Err(Unresolved);
+                }
+                continue;
+            }
+            if let Some(before) = self.prev_code(at) {
+                if self.bytes[before] == b'.' {
+                    continue;
+                }
+                if self
+                    .word_ending_at(before)
+                    .is_some_and(|word| BINDING_KEYWORDS.contains(&word))
+                {
+                    return Err(Unresolved);
+                }
+            }
+            match self.bytes.get(self.skip_blanks(end)) {
+                Some(b'.' | b'(' | b'[') => loads.push(at),
+                _ => return Err(Unresolved),
+            }
+        }
+        Ok(loads)
+    }
+
+    /// The import names that bind `name`, each with where it starts, in source order;
+    /// Unresolved when one of them is not at module level (its scope would need a parser).
+    fn import_bindings(&self, name: &str) -> Resolved<Vec<(usize, Binding)>> {
+        let mut bindings = Vec::new();
+        for (index, imported) in self.model.names.iter().enumerate() {
+            if imported.bound_name() != Some(name) {
+                continue;
+            }
+            if self.model.imports[imported.stmt].nested {
+                return Err(Unresolved);
+            }
+            if let Some(binding) = python::import_binding(imported, index) {
+                bindings.push((imported.range.start, binding));
+            }
+        }
+        Ok(bindings)
+    }
+
+    /// The import binding of `name` in force at `at`: the last module-level import of
+    /// it before `at` (the parser visits statements in source order).
+    fn binding_at(&self, name: &str, at: usize) -> Resolved<Option<Binding>> {
+        let bindings = self.import_bindings(name)?;
+        Ok(bindings
+            .into_iter()
+            .rev()
+            .find(|(start, _)| *start < at)
+            .map(|(_, binding)| binding))
+    }
+
+    /// The range whose lines decide whether a finding at `start..end` is checked and
+    /// suppressed: its simple statement, or the expression itself in a compound
+    /// statement's header.
+    fn statement(&self, start: usize, end: usize, in_header_ok: bool) -> Resolved<Range<usize>> {
+        let line = self.logical_line(start);
+        let body = &self.text[line.clone()];
+        let from = line.start + (body.len() - body.trim_start().len());
+        let to = line.start + body.trim_end().len();
+        let first_word = &self.text[from..self.word_end(from)];
+        if first_word == "case" {
+            // A `case` line holds a pattern, which is not an expression.
+            return Err(Unresolved);
+        }
+        if !self.text[from..to].contains('\n') {
+            return Ok(from..to);
+        }
+        if self.bytes[from] == b'@' || HEADER_KEYWORDS.contains(&first_word) {
+            if in_header_ok && start < self.header_colon(from, to)? {
+                return Ok(start..end);
+            }
+            return Err(Unresolved);
+        }
+        if UNCLEAR_STARTS.contains(&first_word) || self.find_code(from, to, b';').is_some() {
+            return Err(Unresolved);
+        }
+        Ok(from..to)
+    }
+
+    /// The `:` that ends a compound statement's header starting at `from`.
+    fn header_colon(&self, from: usize, to: usize) -> Resolved<usize> {
+        if self.bytes[from] == b'@' {
+            return Ok(to);
+        }
+        let mut at = from;
+        while let Some(colon) = self.find_code(at, to, b':') {
+            if self.bytes.get(colon + 1) != Some(&b'=') {
+                return Ok(colon);
+            }
+            at = colon + 1;
+        }
+        Err(Unresolved)
+    }
+
+    /// The first `wanted` byte in code at bracket depth 0 within `from..to`.
+    fn find_code(&self, from: usize, to: usize, wanted: u8) -> Option<usize> {
+        let mut depth = 0usize;
+        let mut at = from;
+        while at < to {
+            if let Some(literal) = self.string_at(at) {
+                at = literal.range.end.max(at + 1);
+                continue;
+            }
+            if let Some(comment) = self.comment_at(at) {
+                at = comment.end.max(at + 1);
+                continue;
+            }
+            match self.bytes[at] {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                byte if byte == wanted && depth == 0 => return Some(at),
+                _ => {}
+            }
+            at += 1;
+        }
+        None
+    }
+
+    /// The previous byte of code before `at` in the same logical line, skipping
+    /// whitespace, line continuations and comments.
+    fn prev_code(&self, at: usize) -> Option<usize> {
+        let line_start = self.logical_line(at).start;
+        let mut at = at;
+        while at > line_start {
+            at -= 1;
+            let byte = self.bytes[at];
+            if matches!(byte, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\') {
+                continue;
+            }
+            if let Some(comment) = self.comment_at(at) {
+                at = comment.start;
+                continue;
+            }
+            return Some(at);
+        }
+        None
+    }
+
+    /// The next byte of code at or after `at` in the same logical line.
+    fn next_code(&self, at: usize) -> Option<usize> {
+        let line_end = self.logical_line(at).end;
+        let mut at = at;
+        while at < line_end {
+            let byte = self.bytes[at];
+            if matches!(byte, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\') {
+                at += 1;
+                continue;
+            }
+            if let Some(comment) = self.comment_at(at) {
+                at = comment.end;
+                continue;
+            }
+            return Some(at);
+        }
+        None
+    }
+
+    /// The identifier ending at `last` (inclusive), if the byte there ends one.
+    fn word_ending_at(&self, last: usize) -> Option<&str> {
+        if !is_ident_continue(self.bytes[last]) {
+            return None;
+        }
+        Some(&self.text[self.word_start(last + 1)..last + 1])
+    }
+
+    fn word_start(&self, end: usize) -> usize {
+        let mut start = end;
+        while start > 0 && is_ident_continue(self.bytes[start - 1]) {
+            start -= 1;
+        }
+        start
+    }
+
+    fn word_end(&self, start: usize) -> usize {
+        let mut end = start;
+        while end < self.bytes.len() && is_ident_continue(self.bytes[end]) {
+            end += 1;
+        }
+        end
+    }
+
+    /// Skips spaces and tabs (not line breaks).
+    fn skip_blanks(&self, mut at: usize) -> usize {
+        while matches!(self.bytes.get(at), Some(b' ' | b'\t' | b'\x0c')) {
+            at += 1;
+        }
+        at
+    }
+
+    fn logical_line(&self, at: usize) -> Range<usize> {
+        let lines = &self.layout.logical_lines;
+        let index = lines.partition_point(|line| line.start <= at);
+        match index.checked_sub(1).map(|index| &lines[index]) {
+            Some(line) if at < line.end => line.clone(),
+            _ => at..at,
+        }
+    }
+
+    fn string_at(&self, at: usize) -> Option<&'a StringLiteral> {
+        let strings = &self.layout.strings;
+        let index = strings.partition_point(|literal| literal.range.start <= at);
+        let literal = &strings[index.checked_sub(1)?];
+        (at < literal.range.end).then_some(literal)
+    }
+
+    fn comment_at(&self, at: usize) -> Option<&'a Range<usize>> {
+        let comments = &self.layout.comments;
+        let index = comments.partition_point(|comment| comment.start <= at);
+        let comment = &comments[index.checked_sub(1)?];
+        (at < comment.end).then_some(comment)
+    }
+
+    fn in_import(&self, at: usize) -> bool {
+        let imports = &self.model.imports;
+        let index = imports.partition_point(|stmt| stmt.range.start <= at);
+        index
+            .checked_sub(1)
+            .is_some_and(|index| at < imports[index].range.end)
+    }
+
+    fn is_formatted(&self, literal: &StringLiteral) -> bool {
+        self.bytes[literal.range.start..]
+            .iter()
+            .take_while(|byte| !matches!(byte, b'\'' | b'"'))
+            .any(|byte| matches!(byte, b'f' | b'F' | b't' | b'T'))
+    }
+}
+
+fn is_ident_start(byte: u8) -> bool {
+    byte == b'_' || byte.is_ascii_alphabetic() || byte >= 0x80
+}
+
+fn is_ident_continue(byte: u8) -> bool {
+    is_ident_start(byte) || byte.is_ascii_digit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::python::ModulePath;
+    use crate::source::{scan, SourceText};
+
+    /// A reference as the rules see it: dotted name, range and the lines of its statement.
+    type Seen = (String, (usize, usize), (usize, usize));
+
+    fn seen(source: &SourceText, reference: &Reference) -> Seen {
+        (
+            reference.dotted.clone(),
+            (reference.range.start, reference.range.end),
+            source.lines_of(&reference.stmt),
+        )
+    }
+
+    /// The parser's references (attribute chains over `roots`, string targets) and
+    /// the resolver's, each sorted.
+    fn both(text: &str, roots: &[&str]) -> (Vec<Seen>, Resolved<Vec<Seen>>) {
+        let source = SourceText::decode(text.as_bytes());
+        let layout = scan(&source.text);
+        let module = ModulePath {
+            name: Some("pkg.module".into()),
+            is_package: false,
+        };
+        let full = python::model(&source, &layout, &module);
+        assert!(
+            full.problem.is_none(),
+            "fixture must parse: {:?}",
+            full.problem
+        );
+        let mut parsed: Vec<Seen> = full
+            .references
+            .iter()
+            .filter(|reference| match &reference.kind {
+                RefKind::Attribute { .. } => roots.iter().any(|root| {
+                    let rest = &text[reference.range.start..];
+                    rest.starts_with(root)
+                        && !rest[root.len()..]
+                            .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                }),
+                RefKind::StringTarget => true,
+                RefKind::Import(_) => false,
+            })
+            .map(|reference| seen(&source, reference))
+            .collect();
+        parsed.sort();
+        let light = python::imports_only(&source, &layout, &module);
+        let resolver = Resolver::new(&source.text, &layout, &light);
+        let lexical = (|| {
+            let mut found = Vec::new();
+            for root in roots {
+                found.extend(resolver.chains(root)?);
+            }
+            for literal in &layout.strings {
+                found.extend(resolver.string_target(literal)?);
+            }
+            let mut found: Vec<Seen> = found.iter().map(|r| seen(&source, r)).collect();
+            found.sort();
+            Ok(found)
+        })();
+        (parsed, lexical)
+    }
+
+    fn agrees(text: &str, roots: &[&str]) -> Vec<Seen> {
+        let (parsed, lexical) = both(text, roots);
+        let lexical = lexical.unwrap_or_else(|_| panic!("not resolved lexically:\n{text}"));
+        assert_eq!(lexical, parsed, "in:\n{text}");
+        lexical
+    }
+
+    fn unresolved(text: &str, roots: &[&str]) {
+        let (_, lexical) = both(text, roots);
+        assert_eq!(lexical.map(|_| ()), Err(Unresolved), "resolved:\n{text}");
+    }
+
+    #[test]
+    fn chains_agree_with_the_parser() {
+        let found = agrees(
+            "def early():\n\
+             \x20   return models.Q  # before the import: not bound yet\n\
+             \n\
+             from django.db import models\n\
+             \n\
+             class A(models.Model, metaclass=models.Meta):\n\
+             \x20   '''models.Q in a docstring'''\n\
+             \x20   q = models.Q(x=1) | models .Q(y=2)  # models.Q in a comment\n\
+             \x20   r: models.Q = models.F('a')\n\
+             \n\
+             \x20   @models.permalink\n\
+             \x20   def f(self, x: models.Arg = models.D, *a: models.A, **k: models.K) -> models.R:\n\
+             \x20       total = [\n\
+             \x20           models.Q(a)[0].b,\n\
+             \x20           models.Sum('x'),\n\
+             \x20       ]\n\
+             \x20       a = 1; b = models.Semi\n\
+             \x20       if x: y = models.Single\n\
+             \x20       for item in models.Q.objects.all():\n\
+             \x20           pass\n\
+             \x20       try:\n\
+             \x20           pass\n\
+             \x20       except models.Error as error:\n\
+             \x20           pass\n\
+             \x20       value = models.Q \\\n\
+             \x20           + models.F\n\
+             \x20       with models.atomic(), open('f') as handle:\n\
+             \x20           pass\n\
+             \x20       if (x and\n\
+             \x20               models.Cond):\n\
+             \x20           pass\n\
+             \x20       return (lambda q=models.L: q), [models.C for _ in models.I if models.J]\n",
+            &["models"],
+        );
+        assert!(found.len() > 20, "{found:#?}");
+    }
+
+    #[test]
+    fn chains_in_every_expression_position_agree_with_the_parser() {
+        agrees(
+            "from django.db import models\n\
+             \n\
+             @models.decorate(\n\
+             \x20   option=models.Option,\n\
+             )\n\
+             class B:\n\
+             \x20   async def run(self, *args, key=models.Key, **kwargs):\n\
+             \x20       global other\n\
+             \x20       await models.wait(*models.Star, **models.Kw)\n\
+             \x20       async with models.lock:\n\
+             \x20           pass\n\
+             \x20       while not models.Done:\n\
+             \x20           yield models.Y\n\
+             \x20       if models.A:\n\
+             \x20           pass\n\
+             \x20       elif models.B[models.Lo:models.Hi]:\n\
+             \x20           raise models.E from models.F\n\
+             \x20       assert models.Q, models.Message\n\
+             \x20       models.Q.counter += 1\n\
+             \x20       models.Q.value = models.Z if models.C else {models.K: models.V}\n\
+             \x20       del models.Q.value\n\
+             \x20       match models.Subject:\n\
+             \x20           case _:\n\
+             \x20               pass\n\
+             \x20       return {m: models.D for m in models.It}, (models.G for _ in x)\n\
+             \n\
+             \x20   def inner(self):\n\
+             \x20       class Local(models.Base):\n\
+             \x20           field = models.CharField(\n\
+             \x20               max_length=models.MAX,  # models.Comment\n\
+             \x20           )\n\
+             \x20       return Local\n",
+            &["models"],
+        );
+    }
+
+    #[test]
+    fn chains_follow_the_binding_in_force() {
+        agrees(
+            "import acme.core.telemetry\n\
+             import acme.legacy.metrics\n\
+             acme.core.telemetry.emit()\n\
+             import acme.legacy.metrics as metrics\n\
+             metrics.counter('a')\n\
+             acme.legacy.metrics.counter('b')\n",
+            &["acme", "metrics"],
+        );
+    }
+
+    #[test]
+    fn string_targets_agree_with_the_parser() {
+        let found = agrees(
+            "import importlib\n\
+             from unittest import mock\n\
+             from unittest.mock import patch\n\
+             \n\
+             \"acme.legacy.docstring\"\n\
+             NAME = 'acme.legacy.assigned'\n\
+             \n\
+             @mock.patch('acme.legacy.cache.Client')\n\
+             @patch(\"acme.legacy.other.Thing\", new=None)\n\
+             def test(x):\n\
+             \x20   importlib.import_module('acme.legacy.module')\n\
+             \x20   __import__(r'acme.legacy.raw')\n\
+             \x20   mock.patch('acme.legacy.a' + x)\n\
+             \x20   mock.patch(x, 'acme.legacy.second')\n\
+             \x20   mock.patch.object('acme.legacy.object')\n\
+             \x20   print('acme.legacy.printed')\n\
+             \x20   'acme.legacy.joined'.join(x)\n\
+             \x20   mock.patch(b'acme.legacy.bytes')\n\
+             \x20   mock.patch(f'acme.legacy.fstring')\n\
+             \x20   return mock.patch(\n\
+             \x20       'acme.legacy.multi',\n\
+             \x20   )\n",
+            &[],
+        );
+        assert_eq!(found.len(), 5, "{found:#?}");
+    }
+
+    #[test]
+    fn rebinding_and_unclear_shapes_are_left_to_the_parser() {
+        let header = "from django.db import models\nfrom unittest import mock\n";
+        for body in [
+            "models = 1\nmodels.Q\n",
+            "def f(models):\n    return models.Q\n",
+            "x = f\"{models.Q}\"\n",
+            "def f():\n    import other as models\n    return models.Q\n",
+            "for models in x:\n    models.Q\n",
+            "class models:\n    pass\n",
+            "if x: import models\n",
+            "try:\n    pass\nexcept E as models:\n    models.Q\n",
+            "match x:\n    case models.Q:\n        pass\n",
+            "f(models=1)\n",
+            "print(models)\n",
+            "value = models.Q \\\n    .objects\n",
+            "value = (models.Q\n    .objects)\n",
+            "total = [\n    models.Q(a),\n]; other = 1\n",
+        ] {
+            unresolved(&format!("{header}{body}"), &["models"]);
+        }
+        for body in [
+            "mock.patch(target='acme.legacy.keyword')\n",
+            "mock.patch('acme.legacy.' 'joined')\n",
+            "mock.patch(('acme.legacy.parenthesised'))\n",
+            "with mock.patch(\n    'acme.legacy.in_header'\n):\n    pass\n",
+            "def t(mock):\n    mock.patch('acme.legacy.param')\n",
+        ] {
+            unresolved(&format!("{header}{body}"), &[]);
+        }
+    }
+}
