@@ -373,15 +373,22 @@ impl<'a> Resolver<'a> {
 
     /// The first `wanted` byte in code at bracket depth 0 within `from..to`.
     fn find_code(&self, from: usize, to: usize, wanted: u8) -> Option<usize> {
+        memchr::memchr(wanted, &self.bytes[from..to])?;
+        let strings = &self.layout.strings;
+        let comments = &self.layout.comments;
+        let mut next_string = strings.partition_point(|literal| literal.range.end <= from);
+        let mut next_comment = comments.partition_point(|comment| comment.end <= from);
         let mut depth = 0usize;
         let mut at = from;
         while at < to {
-            if let Some(literal) = self.string_at(at) {
+            if let Some(literal) = strings.get(next_string).filter(|l| l.range.start <= at) {
                 at = literal.range.end.max(at + 1);
+                next_string += 1;
                 continue;
             }
-            if let Some(comment) = self.comment_at(at) {
+            if let Some(comment) = comments.get(next_comment).filter(|c| c.start <= at) {
                 at = comment.end.max(at + 1);
+                next_comment += 1;
                 continue;
             }
             match self.bytes[at] {

@@ -454,11 +454,19 @@ impl Scanner<'_> {
 }
 
 /// Bytes the scanner's main loop must look at; everything else is skipped.
+const LAYOUT_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = b"#\\\n([{)]}'\"";
+    let mut index = 0;
+    while index < special.len() {
+        table[special[index] as usize] = true;
+        index += 1;
+    }
+    table
+};
+
 fn is_layout_byte(byte: u8) -> bool {
-    matches!(
-        byte,
-        b'#' | b'\\' | b'\n' | b'(' | b'[' | b'{' | b')' | b']' | b'}' | b'\'' | b'"'
-    )
+    LAYOUT_BYTES[byte as usize]
 }
 
 fn is_ident_start(byte: u8) -> bool {
