@@ -293,6 +293,7 @@ impl<'a> Resolver<'a> {
             }
             match self.bytes.get(self.skip_blanks(end)) {
                 Some(b'.' | b'(' | b'[') => loads.push(at),
+                Some(b',' | b')') if self.is_call_argument(at) => loads.push(at),
                 _ => return Err(Unresolved),
             }
         }
@@ -371,14 +372,58 @@ impl<'a> Resolver<'a> {
         Err(Unresolved)
     }
 
-    /// The first `wanted` byte in code at bracket depth 0 within `from..to`.
-    fn find_code(&self, from: usize, to: usize, wanted: u8) -> Option<usize> {
-        memchr::memchr(wanted, &self.bytes[from..to])?;
+    /// True when the name at `at` is a whole argument of a call (`map(name, xs)`): its
+    /// innermost bracket is a `(` right after a callee, in a statement that defines
+    /// nothing and has no `lambda` or comprehension before it (where a name followed
+    /// by `,` or `)` could be a parameter or a target).
+    fn is_call_argument(&self, at: usize) -> bool {
+        let line = self.logical_line(at);
+        let body = &self.text[line.clone()];
+        let from = line.start + (body.len() - body.trim_start().len());
+        let mut open: Vec<(usize, u8)> = Vec::new();
+        let mut simple = true;
+        self.visit_code(from, at, |position, byte| {
+            match byte {
+                b'(' | b'[' | b'{' => open.push((position, byte)),
+                b')' | b']' | b'}' => {
+                    open.pop();
+                }
+                _ if is_ident_start(byte)
+                    && (position == 0 || !is_ident_continue(self.bytes[position - 1])) =>
+                {
+                    let word = &self.text[position..self.word_end(position)];
+                    if matches!(word, "lambda" | "for" | "def" | "class" | "case" | "match") {
+                        simple = false;
+                    }
+                }
+                _ => {}
+            }
+            simple
+        });
+        let Some(&(paren, b'(')) = open.last() else {
+            return false;
+        };
+        if !simple {
+            return false;
+        }
+        let Some(callee_end) = self.prev_code(paren) else {
+            return false;
+        };
+        match self.bytes[callee_end] {
+            b')' | b']' => true,
+            _ => self
+                .word_ending_at(callee_end)
+                .is_some_and(|word| !KEYWORDS.contains(&word) && word != "type"),
+        }
+    }
+
+    /// Calls `visit` with each byte of code (not in a string or comment) in
+    /// `from..to`, until it returns false.
+    fn visit_code(&self, from: usize, to: usize, mut visit: impl FnMut(usize, u8) -> bool) {
         let strings = &self.layout.strings;
         let comments = &self.layout.comments;
         let mut next_string = strings.partition_point(|literal| literal.range.end <= from);
         let mut next_comment = comments.partition_point(|comment| comment.end <= from);
-        let mut depth = 0usize;
         let mut at = from;
         while at < to {
             if let Some(literal) = strings.get(next_string).filter(|l| l.range.start <= at) {
@@ -391,15 +436,31 @@ impl<'a> Resolver<'a> {
                 next_comment += 1;
                 continue;
             }
-            match self.bytes[at] {
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                byte if byte == wanted && depth == 0 => return Some(at),
-                _ => {}
+            if !visit(at, self.bytes[at]) {
+                return;
             }
             at += 1;
         }
-        None
+    }
+
+    /// The first `wanted` byte in code at bracket depth 0 within `from..to`.
+    fn find_code(&self, from: usize, to: usize, wanted: u8) -> Option<usize> {
+        memchr::memchr(wanted, &self.bytes[from..to])?;
+        let mut depth = 0usize;
+        let mut found = None;
+        self.visit_code(from, to, |at, byte| {
+            match byte {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                _ if byte == wanted && depth == 0 => {
+                    found = Some(at);
+                    return false;
+                }
+                _ => {}
+            }
+            true
+        });
+        found
     }
 
     /// The previous byte of code before `at` in the same logical line, skipping
@@ -677,6 +738,20 @@ mod tests {
     }
 
     #[test]
+    fn names_passed_as_call_arguments_are_plain_loads() {
+        let found = agrees(
+            "from django.db import models\n\
+             \n\
+             print(models)\n\
+             pairs = list(map(models, [models.Q, x]))\n\
+             g(x)(models, key=models).run(*models.args)\n\
+             models.Q\n",
+            &["models"],
+        );
+        assert_eq!(found.len(), 3, "{found:#?}");
+    }
+
+    #[test]
     fn chains_follow_the_binding_in_force() {
         agrees(
             "import acme.core.telemetry\n\
@@ -733,7 +808,16 @@ mod tests {
             "try:\n    pass\nexcept E as models:\n    models.Q\n",
             "match x:\n    case models.Q:\n        pass\n",
             "f(models=1)\n",
-            "print(models)\n",
+            "print(models or x)\n",
+            "def f(a, models):\n    return models.Q\n",
+            "g(lambda a, models: models.Q)\n",
+            "g(x for a, models in y)\n",
+            "g([x for a, models in y])\n",
+            "with x as (a, models):\n    pass\n",
+            "(a, models) = 1, 2\n",
+            "a, models = 1, 2\n",
+            "match x:\n    case (a, models):\n        pass\n",
+            "except_ = (A, models)\n",
             "value = models.Q \\\n    .objects\n",
             "value = (models.Q\n    .objects)\n",
             "total = [\n    models.Q(a),\n]; other = 1\n",
