@@ -11,7 +11,7 @@
 //! name, a use inside an f-string, a construct split over lines in an unusual way) is
 //! [`Unresolved`], and the caller parses the file instead.
 
-use crate::python::{self, Binding, PyModel, RefKind, Reference, MAX_CHAIN_DEPTH};
+use crate::python::{self, PyModel, RefKind, Reference, MAX_CHAIN_DEPTH};
 use crate::source::{Layout, StringLiteral};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -68,8 +68,9 @@ impl<'a> Resolver<'a> {
     /// the whole chain, with the dotted name of each sub-chain).
     pub fn chains(&self, root: &str) -> Resolved<Vec<Reference>> {
         let mut references = Vec::new();
+        let bindings = self.import_bindings(root)?;
         for at in self.plain_loads(root)? {
-            if let Some(reference) = self.chain_at(root, at)? {
+            if let Some(reference) = self.chain_at(root, at, &bindings)? {
                 references.push(reference);
             }
         }
@@ -192,10 +193,11 @@ impl<'a> Resolver<'a> {
         if self.plain_loads(root).is_err() {
             return Err(Unresolved);
         }
-        let base = match self.binding_at(root, root_start)? {
+        let bindings = self.import_bindings(root)?;
+        let base = match self.binding_at(&bindings, root_start) {
             None => format!("builtins.{root}"),
-            Some(Binding::Import { dotted, .. }) => dotted,
-            Some(_) => return Ok(None),
+            Some((_, Some(target))) => target.to_string(),
+            Some((_, None)) => return Ok(None),
         };
         let mut callee = base;
         for part in &parts[1..] {
@@ -206,7 +208,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// The reference of the attribute chain whose root name `root` is at `at`.
-    fn chain_at(&self, root: &str, at: usize) -> Resolved<Option<Reference>> {
+    fn chain_at(
+        &self,
+        root: &str,
+        at: usize,
+        bindings: &[(usize, usize)],
+    ) -> Resolved<Option<Reference>> {
         let mut end = at + root.len();
         let mut attributes: Vec<Range<usize>> = Vec::new();
         loop {
@@ -230,11 +237,11 @@ impl<'a> Resolver<'a> {
         if attributes.is_empty() || attributes.len() > MAX_CHAIN_DEPTH {
             return Ok(None);
         }
-        let Some(Binding::Import { dotted, name: via }) = self.binding_at(root, at)? else {
+        let Some((via, Some(dotted))) = self.binding_at(bindings, at) else {
             return Ok(None);
         };
-        let mut prefixes = vec![(dotted.clone(), at + root.len())];
-        let mut current = dotted;
+        let mut prefixes = vec![(dotted.to_string(), at + root.len())];
+        let mut current = dotted.to_string();
         for attribute in &attributes {
             current = format!("{current}.{}", &self.text[attribute.clone()]);
             prefixes.push((current.clone(), attribute.end));
@@ -300,9 +307,10 @@ impl<'a> Resolver<'a> {
         Ok(loads)
     }
 
-    /// The import names that bind `name`, each with where it starts, in source order;
-    /// Unresolved when one of them is not at module level (its scope would need a parser).
-    fn import_bindings(&self, name: &str) -> Resolved<Vec<(usize, Binding)>> {
+    /// The import names that bind `name` (where each starts, its index into the
+    /// model's names), in source order; Unresolved when one of them is not at module
+    /// level (its scope would need a parser).
+    fn import_bindings(&self, name: &str) -> Resolved<Vec<(usize, usize)>> {
         let mut bindings = Vec::new();
         for (index, imported) in self.model.names.iter().enumerate() {
             if imported.bound_name() != Some(name) {
@@ -311,22 +319,26 @@ impl<'a> Resolver<'a> {
             if self.model.imports[imported.stmt].nested {
                 return Err(Unresolved);
             }
-            if let Some(binding) = python::import_binding(imported, index) {
-                bindings.push((imported.range.start, binding));
-            }
+            bindings.push((imported.range.start, index));
         }
         Ok(bindings)
     }
 
-    /// The import binding of `name` in force at `at`: the last module-level import of
-    /// it before `at` (the parser visits statements in source order).
-    fn binding_at(&self, name: &str, at: usize) -> Resolved<Option<Binding>> {
-        let bindings = self.import_bindings(name)?;
-        Ok(bindings
-            .into_iter()
+    /// What `bindings` bind their name to at `at` (the last module-level import of it
+    /// before `at`: the parser visits statements in source order): None when no
+    /// import binds it yet, `Some((index, None))` when the import binds it to
+    /// nothing known.
+    fn binding_at(
+        &self,
+        bindings: &[(usize, usize)],
+        at: usize,
+    ) -> Option<(usize, Option<&'a str>)> {
+        let model: &'a PyModel = self.model;
+        bindings
+            .iter()
             .rev()
             .find(|(start, _)| *start < at)
-            .map(|(_, binding)| binding))
+            .map(|&(_, index)| (index, model.names[index].binding_target()))
     }
 
     /// The range whose lines decide whether a finding at `start..end` is checked and

@@ -84,6 +84,19 @@ impl ImportedName {
             None => self.name.split('.').next().unwrap_or(&self.name),
         })
     }
+
+    /// The dotted name the import binds its local name to: `a` for `import a.b.c`
+    /// (the package), the whole name otherwise. None for `*` and for a relative
+    /// import that cannot be resolved (the name is then bound to nothing known).
+    pub fn binding_target(&self) -> Option<&str> {
+        let bound = self.bound_name()?;
+        let dotted = self.dotted.as_deref()?;
+        if self.asname.is_none() && self.name.contains('.') && !is_from(self) {
+            Some(bound)
+        } else {
+            Some(dotted)
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -810,25 +823,13 @@ fn argument_defaults(args: &ast::Arguments) -> Vec<ast::Expr> {
 /// What the import name `imported` (index `index` into [`PyModel::names`]) binds its
 /// local name to; None for `*`.
 pub fn import_binding(imported: &ImportedName, index: usize) -> Option<Binding> {
-    let bound = imported.bound_name()?;
-    Some(match (&imported.dotted, &imported.asname) {
-        (Some(dotted), Some(_)) => Binding::Import {
-            dotted: dotted.clone(),
+    imported.bound_name()?;
+    Some(match imported.binding_target() {
+        Some(target) => Binding::Import {
+            dotted: target.to_string(),
             name: index,
         },
-        (Some(dotted), None) => {
-            // `import a.b.c` binds `a` to the package `a`; `from m import X` binds X.
-            let target = if imported.name.contains('.') && !is_from(imported) {
-                bound.to_string()
-            } else {
-                dotted.clone()
-            };
-            Binding::Import {
-                dotted: target,
-                name: index,
-            }
-        }
-        (None, _) => Binding::Local,
+        None => Binding::Local,
     })
 }
 

@@ -216,13 +216,12 @@ impl<'c> Checker<'c> {
             })
         };
         let mut roots: Vec<&str> = Vec::new();
-        for (index, imported) in light.names.iter().enumerate() {
-            let Some(Binding::Import { dotted, .. }) = python::import_binding(imported, index)
-            else {
+        for imported in &light.names {
+            let Some(target) = imported.binding_target() else {
                 continue;
             };
             let root = imported.bound_name().unwrap_or_default();
-            if leads_to_governed(&dotted) && !roots.contains(&root) {
+            if leads_to_governed(target) && !roots.contains(&root) {
                 roots.push(root);
             }
         }

@@ -208,8 +208,9 @@ fn declared_encoding(body: &[u8]) -> Option<String> {
 pub struct StringLiteral {
     /// From the prefix to the closing quote.
     pub range: Range<usize>,
-    /// The literal text between the quotes, minus f-string replacement fields.
-    pub parts: Vec<Range<usize>>,
+    /// The literal text between the quotes, minus f-string replacement fields (one
+    /// part for almost every literal, kept inline).
+    pub parts: smallvec::SmallVec<[Range<usize>; 1]>,
 }
 
 /// What the scanner finds in a text.
@@ -360,7 +361,7 @@ impl Scanner<'_> {
         let quote = self.bytes[self.position];
         let triple = self.peek(1) == Some(quote) && self.peek(2) == Some(quote);
         self.position += if triple { 3 } else { 1 };
-        let mut parts = Vec::new();
+        let mut parts: smallvec::SmallVec<[Range<usize>; 1]> = smallvec::SmallVec::new();
         let mut part_start = self.position;
         loop {
             let Some(&byte) = self.bytes.get(self.position) else {
