@@ -113,7 +113,8 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
     }
     let keep_source = fix_mode != FixMode::None;
     let checked = check_all(&checker, inputs, keep_source)?;
-    let mut stdout = std::io::stdout().lock();
+    // Block-buffered: a big scan prints thousands of lines.
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let is_stdin = matches!(mode, Mode::Stdin(_));
     // Content read from git (the index or a commit) is fixed in the working tree only
     // where the working tree holds the same bytes.

@@ -274,7 +274,7 @@ impl<'a> Resolver<'a> {
     fn find_plain_loads(&self, name: &str) -> Resolved<Vec<usize>> {
         self.import_bindings(name)?;
         let mut loads = Vec::new();
-        for (at, _) in self.text.match_indices(name) {
+        for at in memchr::memmem::find_iter(self.bytes, name.as_bytes()) {
             let end = at + name.len();
             let whole_word = (at == 0 || !is_ident_continue(self.bytes[at - 1]))
                 && !self.bytes.get(end).copied().is_some_and(is_ident_continue);
@@ -347,7 +347,7 @@ impl<'a> Resolver<'a> {
     fn statement(&self, start: usize, end: usize, in_header_ok: bool) -> Resolved<Range<usize>> {
         let line = self.logical_line(start);
         let body = &self.text[line.clone()];
-        let from = line.start + (body.len() - body.trim_start().len());
+        let from = line.start + crate::source::indent_len(body);
         let to = line.start + body.trim_end().len();
         let first_word = &self.text[from..self.word_end(from)];
         if first_word == "case" {
@@ -391,7 +391,7 @@ impl<'a> Resolver<'a> {
     fn is_call_argument(&self, at: usize) -> bool {
         let line = self.logical_line(at);
         let body = &self.text[line.clone()];
-        let from = line.start + (body.len() - body.trim_start().len());
+        let from = line.start + crate::source::indent_len(body);
         let mut open: Vec<(usize, u8)> = Vec::new();
         let mut simple = true;
         self.visit_code(from, at, |position, byte| {

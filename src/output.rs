@@ -20,6 +20,10 @@ pub enum Format {
 /// Makes text safe for a terminal or a one-line format: control characters and
 /// bidirectional overrides become visible escapes.
 pub fn escape(text: &str) -> String {
+    if text.bytes().all(|byte| (0x20..0x7f).contains(&byte)) {
+        // Printable ASCII: nothing to escape.
+        return text.to_string();
+    }
     let mut result = String::with_capacity(text.len());
     for c in text.chars() {
         let invisible = matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');

@@ -448,7 +448,7 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let body = &text[line.clone()];
-            let trimmed = body.trim_start();
+            let trimmed = &body[source::indent_len(body)..];
             let is_import = ["import", "from"].iter().any(|keyword| {
                 trimmed
                     .strip_prefix(keyword)

@@ -230,11 +230,22 @@ impl<'c> Checker<'c> {
         for root in roots {
             references.extend(resolver.chains(root).ok()?);
         }
+        let mut first_bytes = [false; 256];
+        for name in &governed {
+            if let Some(&first) = name.as_bytes().first() {
+                first_bytes[usize::from(first)] = true;
+            }
+        }
         for literal in &layout.strings {
-            let governed_path = literal.parts.len() == 1
-                && governed
-                    .iter()
-                    .any(|name| is_under(&text[literal.parts[0].clone()], name));
+            let [part] = literal.parts.as_slice() else {
+                continue;
+            };
+            let content = &text[part.clone()];
+            let governed_path = content
+                .as_bytes()
+                .first()
+                .is_some_and(|&first| first_bytes[usize::from(first)])
+                && governed.iter().any(|name| is_under(content, name));
             if governed_path {
                 references.extend(resolver.string_target(literal).ok()?);
             }
