@@ -178,9 +178,11 @@ pub struct PyModel {
 }
 
 /// The imports of `source` found lexically, one logical line at a time, without
-/// parsing the whole file (no calls, attribute chains, strings or definitions).
+/// parsing the whole file (no calls, attribute chains, strings, definitions or scope
+/// bindings: [`ImportedName::binding_target`] tells what each import binds).
 pub fn imports_only(source: &SourceText, layout: &source::Layout, module: &ModulePath) -> PyModel {
     let mut builder = Builder::new(&source.text, module.clone());
+    builder.track_bindings = false;
     builder.recover_imports(layout, |_| true);
     builder.finish()
 }
@@ -409,6 +411,8 @@ struct Builder<'a> {
     scopes: Vec<Scope>,
     /// The innermost simple statement being visited.
     statement: Option<Range<usize>>,
+    /// Whether to record scope bindings (the import-only model does not need them).
+    track_bindings: bool,
 }
 
 fn span<T: Ranged>(node: &T) -> Range<usize> {
@@ -424,6 +428,7 @@ impl<'a> Builder<'a> {
             model: PyModel::default(),
             scopes: vec![Scope::default()],
             statement: None,
+            track_bindings: true,
         }
     }
 
@@ -525,14 +530,14 @@ impl<'a> Builder<'a> {
         let stmt_range = span(&node);
         let mut indexes = Vec::new();
         for alias in node.names {
-            let name = alias.name.to_string();
-            let asname = alias.asname.as_ref().map(|a| a.to_string());
+            let range = span(&alias);
+            let name = String::from(alias.name);
             let imported = ImportedName {
                 stmt: stmt_index,
                 dotted: Some(name.clone()),
                 name,
-                asname,
-                range: span(&alias),
+                asname: alias.asname.map(String::from),
+                range,
             };
             indexes.push(self.add_imported(imported));
         }
@@ -564,19 +569,24 @@ impl<'a> Builder<'a> {
         let stmt_range = span(&node);
         let mut indexes = Vec::new();
         for alias in node.names {
-            let name = alias.name.to_string();
+            let range = span(&alias);
+            let name = String::from(alias.name);
             let dotted = module.as_ref().map(|m| {
                 if name == "*" {
                     m.clone()
                 } else {
-                    format!("{m}.{name}")
+                    let mut dotted = String::with_capacity(m.len() + 1 + name.len());
+                    dotted.push_str(m);
+                    dotted.push('.');
+                    dotted.push_str(&name);
+                    dotted
                 }
             });
             let imported = ImportedName {
                 stmt: stmt_index,
                 name,
-                asname: alias.asname.as_ref().map(|a| a.to_string()),
-                range: span(&alias),
+                asname: alias.asname.map(String::from),
+                range,
                 dotted,
             };
             indexes.push(self.add_imported(imported));
@@ -602,9 +612,11 @@ impl<'a> Builder<'a> {
                 stmt,
             });
         }
-        if let Some(binding) = import_binding(&imported, index) {
-            let bound = imported.bound_name().unwrap_or_default().to_string();
-            self.bind(&bound, binding);
+        if self.track_bindings {
+            if let Some(binding) = import_binding(&imported, index) {
+                let bound = imported.bound_name().unwrap_or_default().to_string();
+                self.bind(&bound, binding);
+            }
         }
         self.model.names.push(imported);
         index

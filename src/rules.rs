@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Fix, PARSE_CODE, PARSE_RULE};
 use crate::fixes;
 use crate::gitsource::LineSet;
 use crate::lexical;
-use crate::python::{self, Binding, ModulePath, PyModel, RefKind, Reference};
+use crate::python::{self, ModulePath, PyModel, RefKind, Reference};
 use crate::source::{self, Layout, SourceText};
 use aho_corasick::AhoCorasick;
 use std::ops::Range;
@@ -188,8 +188,10 @@ impl<'c> Checker<'c> {
                     governed.extend(deprecated.iter().map(String::as_str));
                 }
                 RuleKind::Call { target, .. } => {
-                    let bound = light.module_bindings.values().any(|binding| {
-                        matches!(binding, Binding::Import { dotted, .. } if is_under(target, dotted))
+                    let bound = light.names.iter().any(|imported| {
+                        imported
+                            .binding_target()
+                            .is_some_and(|dotted| is_under(target, dotted))
                     });
                     let own = module
                         .name

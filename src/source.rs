@@ -15,7 +15,9 @@ pub struct SourceText {
     pub decode_problem: Option<String>,
     /// True when the bytes were Latin-1 (declared by a PEP 263 comment).
     pub latin1: bool,
-    line_starts: Vec<usize>,
+    /// Where each line starts; built on first use (most files walked by a scan never
+    /// need a line number).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceText {
@@ -51,30 +53,36 @@ impl SourceText {
     }
 
     pub fn from_text(text: String, has_bom: bool, decode_problem: Option<String>) -> SourceText {
-        let mut line_starts = Vec::with_capacity(text.len() / 32 + 2);
-        line_starts.push(0);
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|index| index + 1));
         SourceText {
             text,
             has_bom,
             decode_problem,
             latin1: false,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = Vec::with_capacity(self.text.len() / 32 + 2);
+            starts.push(0);
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|index| index + 1));
+            starts
+        })
     }
 
     /// Number of physical lines (a final line without a newline counts).
     pub fn line_count(&self) -> usize {
         if self.text.ends_with('\n') {
-            self.line_starts.len() - 1
+            self.line_starts().len() - 1
         } else {
-            self.line_starts.len()
+            self.line_starts().len()
         }
     }
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(index) => index + 1,
             Err(index) => index,
         }
@@ -84,7 +92,7 @@ impl SourceText {
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = self.clamp(offset);
         let line = self.line_of(offset);
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts()[line - 1];
         let column = self.text[start..offset].chars().count() + 1;
         (line, column)
     }
@@ -92,12 +100,12 @@ impl SourceText {
     /// Byte range of 1-based `line` without its line ending.
     pub fn line_range(&self, line: usize) -> Range<usize> {
         let start = self
-            .line_starts
+            .line_starts()
             .get(line - 1)
             .copied()
             .unwrap_or(self.text.len());
         let mut end = self
-            .line_starts
+            .line_starts()
             .get(line)
             .map(|next| next - 1)
             .unwrap_or(self.text.len());
@@ -124,7 +132,7 @@ impl SourceText {
 
     /// Offset of 1-based `line` start.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(self.text.len())
