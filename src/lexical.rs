@@ -5,8 +5,9 @@
 //! (`mock.patch("pkg.legacy.Client")`), from the scanner's layout alone.
 //!
 //! It only answers when the answer is certain to be the parser's: every use of a root
-//! name must be a plain load (`name.attr`, `name(...)`, `name[...]`) resolved by
-//! module-level imports, and every statement boundary that decides which lines a
+//! name must be a plain load (`name.attr`, `name(...)`, `name[...]`, a whole call
+//! argument) resolved by imports at module level or in functions (whose bodies the
+//! indentation gives), and every statement boundary that decides which lines a
 //! finding belongs to must be plain. Anything else (a rebinding, a parameter of that
 //! name, a use inside an f-string, a construct split over lines in an unusual way) is
 //! [`Unresolved`], and the caller parses the file instead.
@@ -41,6 +42,14 @@ const HEADER_KEYWORDS: &[&str] = &[
 
 /// Statement starts whose boundaries the resolver does not try to follow over lines.
 const UNCLEAR_STARTS: &[&str] = &["match", "case", "type", "else", "try", "finally"];
+
+/// An import name binding a name: where it starts, its index into the model's
+/// names, and the body of the function it binds the name in (None: module level).
+struct ImportBinding {
+    start: usize,
+    index: usize,
+    scope: Option<Range<usize>>,
+}
 
 /// Resolves references in one file.
 pub struct Resolver<'a> {
@@ -212,7 +221,7 @@ impl<'a> Resolver<'a> {
         &self,
         root: &str,
         at: usize,
-        bindings: &[(usize, usize)],
+        bindings: &[ImportBinding],
     ) -> Resolved<Option<Reference>> {
         let mut end = at + root.len();
         let mut attributes: Vec<Range<usize>> = Vec::new();
@@ -307,38 +316,129 @@ impl<'a> Resolver<'a> {
         Ok(loads)
     }
 
-    /// The import names that bind `name` (where each starts, its index into the
-    /// model's names), in source order; Unresolved when one of them is not at module
-    /// level (its scope would need a parser).
-    fn import_bindings(&self, name: &str) -> Resolved<Vec<(usize, usize)>> {
+    /// The import names that bind `name`, in source order; Unresolved when one of them
+    /// is in a class body or where indentation does not tell its scope.
+    fn import_bindings(&self, name: &str) -> Resolved<Vec<ImportBinding>> {
         let mut bindings = Vec::new();
         for (index, imported) in self.model.names.iter().enumerate() {
             if imported.bound_name() != Some(name) {
                 continue;
             }
-            if self.model.imports[imported.stmt].nested {
-                return Err(Unresolved);
-            }
-            bindings.push((imported.range.start, index));
+            let start = imported.range.start;
+            let scope = if self.model.imports[imported.stmt].nested {
+                self.function_body_around(start)?
+            } else {
+                None
+            };
+            bindings.push(ImportBinding {
+                start,
+                index,
+                scope,
+            });
         }
         Ok(bindings)
     }
 
-    /// What `bindings` bind their name to at `at` (the last module-level import of it
-    /// before `at`: the parser visits statements in source order): None when no
-    /// import binds it yet, `Some((index, None))` when the import binds it to
-    /// nothing known.
+    /// What `bindings` bind their name to at `at`, as the parser's scopes resolve it:
+    /// the last import before `at` in the innermost function around `at` that has
+    /// one, else the last module-level import before `at`. None when no import binds
+    /// it there yet; `Some((index, None))` when the import binds it to nothing known.
     fn binding_at(
         &self,
-        bindings: &[(usize, usize)],
+        bindings: &[ImportBinding],
         at: usize,
     ) -> Option<(usize, Option<&'a str>)> {
         let model: &'a PyModel = self.model;
-        bindings
+        let in_function = bindings
             .iter()
-            .rev()
-            .find(|(start, _)| *start < at)
-            .map(|&(_, index)| (index, model.names[index].binding_target()))
+            .filter(|binding| binding.start < at)
+            .filter(|binding| {
+                binding
+                    .scope
+                    .as_ref()
+                    .is_some_and(|body| body.contains(&at))
+            })
+            .max_by_key(|binding| {
+                let body = binding.scope.as_ref().map_or(0, |body| body.len());
+                (std::cmp::Reverse(body), binding.start)
+            });
+        let found = in_function.or_else(|| {
+            bindings
+                .iter()
+                .rev()
+                .find(|binding| binding.scope.is_none() && binding.start < at)
+        });
+        found.map(|binding| (binding.index, model.names[binding.index].binding_target()))
+    }
+
+    /// The body of the innermost function whose body holds `at`; None at module level
+    /// (including inside `if`/`try`/... blocks there). Unresolved inside a class body
+    /// or when indentation mixes tabs in.
+    fn function_body_around(&self, at: usize) -> Resolved<Option<Range<usize>>> {
+        let lines = &self.layout.logical_lines;
+        let Some(mut index) = lines
+            .partition_point(|line| line.start <= at)
+            .checked_sub(1)
+        else {
+            return Ok(None);
+        };
+        let mut indent = self.indent_width(&lines[index])?;
+        while indent > 0 && index > 0 {
+            index -= 1;
+            let line = &lines[index];
+            if self.is_blank(line) {
+                continue;
+            }
+            let width = self.indent_width(line)?;
+            if width >= indent {
+                continue;
+            }
+            indent = width;
+            let start = line.start + width;
+            let first = &self.text[start..self.word_end(start)];
+            let second_start = self.skip_blanks(self.word_end(start));
+            let second = &self.text[second_start..self.word_end(second_start)];
+            match (first, second) {
+                ("def", _) | ("async", "def") => return Ok(Some(self.block_body(index, width))),
+                ("class", _) => return Err(Unresolved),
+                _ => {}
+            }
+        }
+        Ok(None)
+    }
+
+    /// The text of the block whose header is logical line `header`, indented `width`.
+    fn block_body(&self, header: usize, width: usize) -> Range<usize> {
+        let lines = &self.layout.logical_lines;
+        let start = lines[header].end;
+        let end = lines[header + 1..]
+            .iter()
+            .filter(|line| !self.is_blank(line))
+            .find(|line| {
+                self.indent_width(line)
+                    .map_or(true, |indent| indent <= width)
+            })
+            .map_or(self.text.len(), |line| line.start);
+        start..end
+    }
+
+    /// The indentation of a logical line, in spaces; Unresolved when it holds a tab.
+    fn indent_width(&self, line: &Range<usize>) -> Resolved<usize> {
+        let indent = self.bytes[line.clone()]
+            .iter()
+            .take_while(|byte| matches!(byte, b' ' | b'\t' | b'\x0c'))
+            .count();
+        if self.bytes[line.start..line.start + indent].contains(&b'\t') {
+            return Err(Unresolved);
+        }
+        Ok(indent)
+    }
+
+    /// A logical line with no code: blank, or only a comment.
+    fn is_blank(&self, line: &Range<usize>) -> bool {
+        let body = &self.text[line.clone()];
+        let rest = &body[crate::source::indent_len(body)..];
+        rest.is_empty() || rest.starts_with('#')
     }
 
     /// The range whose lines decide whether a finding at `start..end` is checked and
@@ -764,6 +864,47 @@ mod tests {
     }
 
     #[test]
+    fn imports_inside_functions_bind_in_those_functions() {
+        let found = agrees(
+            "def early():\n\
+             \x20   import acme.core\n\
+             \x20   return acme.core.a\n\
+             \n\
+             \n\
+             outside = acme.core.b  # bound nowhere here: not a reference\n\
+             import acme\n\
+             \n\
+             \n\
+             def f():\n\
+             \x20   before = acme.legacy.c\n\
+             \x20   import acme.legacy.tools\n\
+             \n\
+             \x20   def inner():\n\
+             \x20       return acme.legacy.d\n\
+             \n\
+             \x20   class Local:\n\
+             \x20       value = acme.legacy.e\n\
+             \x20   return acme.legacy.f\n\
+             \n\
+             \n\
+             async def g(x=acme.core.g):\n\
+             \x20   if x:\n\
+             \x20       import acme.core.tools as unused\n\
+             \x20       import acme.core\n\
+             \x20   return acme.core.h\n\
+             \n\
+             \n\
+             try:\n\
+             \x20   import acme.legacy\n\
+             except ImportError:\n\
+             \x20   pass\n\
+             after = acme.legacy.i\n",
+            &["acme"],
+        );
+        assert_eq!(found.len(), 8, "{found:#?}");
+    }
+
+    #[test]
     fn chains_follow_the_binding_in_force() {
         agrees(
             "import acme.core.telemetry\n\
@@ -813,7 +954,8 @@ mod tests {
             "models = 1\nmodels.Q\n",
             "def f(models):\n    return models.Q\n",
             "x = f\"{models.Q}\"\n",
-            "def f():\n    import other as models\n    return models.Q\n",
+            "class K:\n    import other as models\n    q = models.Q\n",
+            "def f():\n\timport other as models\n\treturn models.Q\n",
             "for models in x:\n    models.Q\n",
             "class models:\n    pass\n",
             "if x: import models\n",
