@@ -47,8 +47,24 @@ const UNCLEAR_STARTS: &[&str] = &["match", "case", "type", "else", "try", "final
 /// names, and the body of the function it binds the name in (None: module level).
 struct ImportBinding {
     start: usize,
-    index: usize,
+    /// None for a function parameter of that name (bound to nothing known).
+    index: Option<usize>,
     scope: Option<Range<usize>>,
+}
+
+/// A name in a `def`'s parameter list.
+enum ParameterUse {
+    /// A parameter: it binds the name in this function body.
+    Name(Range<usize>),
+    /// Part of a default value or an annotation.
+    Value,
+}
+
+/// How a file uses a name outside import statements: where it is loaded, and the
+/// bodies of the functions that have a parameter of that name.
+struct Uses {
+    loads: Vec<usize>,
+    parameters: Vec<Range<usize>>,
 }
 
 /// Resolves references in one file.
@@ -77,8 +93,9 @@ impl<'a> Resolver<'a> {
     /// the whole chain, with the dotted name of each sub-chain).
     pub fn chains(&self, root: &str) -> Resolved<Vec<Reference>> {
         let mut references = Vec::new();
-        let bindings = self.import_bindings(root)?;
-        for at in self.plain_loads(root)? {
+        let uses = self.plain_loads(root)?;
+        let bindings = self.bindings(root, &uses)?;
+        for &at in &uses.loads {
             if let Some(reference) = self.chain_at(root, at, &bindings)? {
                 references.push(reference);
             }
@@ -199,10 +216,8 @@ impl<'a> Resolver<'a> {
         if KEYWORDS.contains(&root) {
             return Ok(None);
         }
-        if self.plain_loads(root).is_err() {
-            return Err(Unresolved);
-        }
-        let bindings = self.import_bindings(root)?;
+        let uses = self.plain_loads(root)?;
+        let bindings = self.bindings(root, &uses)?;
         let base = match self.binding_at(&bindings, root_start) {
             None => format!("builtins.{root}"),
             Some((_, Some(target))) => target.to_string(),
@@ -266,7 +281,7 @@ impl<'a> Resolver<'a> {
 
     /// The offsets of `name` used as a name in code, or Unresolved when some use is
     /// not a plain load (so the name may be rebound somewhere).
-    fn plain_loads(&self, name: &str) -> Resolved<Vec<usize>> {
+    fn plain_loads(&self, name: &str) -> Resolved<Uses> {
         let known = self.plain.borrow().get(name).copied();
         if known == Some(false) {
             return Err(Unresolved);
@@ -280,9 +295,10 @@ impl<'a> Resolver<'a> {
         loads
     }
 
-    fn find_plain_loads(&self, name: &str) -> Resolved<Vec<usize>> {
+    fn find_plain_loads(&self, name: &str) -> Resolved<Uses> {
         self.import_bindings(name)?;
         let mut loads = Vec::new();
+        let mut parameters = Vec::new();
         for at in memchr::memmem::find_iter(self.bytes, name.as_bytes()) {
             let end = at + name.len();
             let whole_word = (at == 0 || !is_ident_continue(self.bytes[at - 1]))
@@ -310,10 +326,73 @@ impl<'a> Resolver<'a> {
             match self.bytes.get(self.skip_blanks(end)) {
                 Some(b'.' | b'(' | b'[') => loads.push(at),
                 Some(b',' | b')') if self.is_call_argument(at) => loads.push(at),
+                Some(b',' | b')' | b'=' | b':') => match self.in_parameter_list(at)? {
+                    Some(ParameterUse::Name(body)) => parameters.push(body),
+                    Some(ParameterUse::Value) => loads.push(at),
+                    None => return Err(Unresolved),
+                },
                 _ => return Err(Unresolved),
             }
         }
-        Ok(loads)
+        Ok(Uses { loads, parameters })
+    }
+
+    /// For a name in the parameter list of a `def` (at bracket depth 1): whether it is
+    /// a parameter (with the function's body) or a default or annotation (a load in
+    /// the enclosing scope). None when it is not in a `def`'s parameter list.
+    fn in_parameter_list(&self, at: usize) -> Resolved<Option<ParameterUse>> {
+        let lines = &self.layout.logical_lines;
+        let Some(header) = lines
+            .partition_point(|line| line.start <= at)
+            .checked_sub(1)
+        else {
+            return Ok(None);
+        };
+        let line = lines[header].clone();
+        let width = self.indent_width(&line)?;
+        let from = line.start + width;
+        let mut word_end = self.word_end(from);
+        if &self.text[from..word_end] == "async" {
+            let next = self.skip_blanks(word_end);
+            word_end = self.word_end(next);
+            if &self.text[next..word_end] != "def" {
+                return Ok(None);
+            }
+        } else if &self.text[from..word_end] != "def" {
+            return Ok(None);
+        }
+        let name_start = self.skip_blanks(word_end);
+        let paren = self.skip_blanks(self.word_end(name_start));
+        if self.bytes.get(paren) != Some(&b'(') {
+            return Ok(None);
+        }
+        let mut open: Vec<usize> = Vec::new();
+        self.visit_code(paren, at, |position, byte| {
+            match byte {
+                b'(' | b'[' | b'{' => open.push(position),
+                b')' | b']' | b'}' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            true
+        });
+        if open != [paren] {
+            return Ok(None);
+        }
+        let to = line.start + self.text[line.clone()].trim_end().len();
+        let colon = self.header_colon(from, to)?;
+        if self.next_code(colon + 1).is_some() {
+            // A one-line body: it shares the header's logical line.
+            return Err(Unresolved);
+        }
+        match self.prev_code(at).map(|before| self.bytes[before]) {
+            Some(b'(' | b',' | b'*') => {
+                Ok(Some(ParameterUse::Name(self.block_body(header, width))))
+            }
+            Some(b'=' | b':') => Ok(Some(ParameterUse::Value)),
+            _ => Ok(None),
+        }
     }
 
     /// The import names that bind `name`, in source order; Unresolved when one of them
@@ -332,10 +411,22 @@ impl<'a> Resolver<'a> {
             };
             bindings.push(ImportBinding {
                 start,
-                index,
+                index: Some(index),
                 scope,
             });
         }
+        Ok(bindings)
+    }
+
+    /// The import bindings of `name` and the parameters of that name (which bind it,
+    /// in their function's body, to nothing known).
+    fn bindings(&self, name: &str, uses: &Uses) -> Resolved<Vec<ImportBinding>> {
+        let mut bindings = self.import_bindings(name)?;
+        bindings.extend(uses.parameters.iter().map(|body| ImportBinding {
+            start: body.start,
+            index: None,
+            scope: Some(body.clone()),
+        }));
         Ok(bindings)
     }
 
@@ -368,7 +459,10 @@ impl<'a> Resolver<'a> {
                 .rev()
                 .find(|binding| binding.scope.is_none() && binding.start < at)
         });
-        found.map(|binding| (binding.index, model.names[binding.index].binding_target()))
+        found.map(|binding| match binding.index {
+            Some(index) => (index, model.names[index].binding_target()),
+            None => (usize::MAX, None),
+        })
     }
 
     /// The body of the innermost function whose body holds `at`; None at module level
@@ -905,6 +999,37 @@ mod tests {
     }
 
     #[test]
+    fn parameters_of_the_name_bind_it_in_their_function() {
+        let found = agrees(
+            "import acme\n\
+             \n\
+             \n\
+             def f(acme, x=acme.legacy.a, *args: acme.legacy.b, **kw) -> acme.legacy.c:\n\
+             \x20   local = acme.legacy.shadowed\n\
+             \x20   import acme.core\n\
+             \x20   return acme.core.d\n\
+             \n\
+             \n\
+             class K:\n\
+             \x20   async def g(\n\
+             \x20       self,\n\
+             \x20       *acme,\n\
+             \x20   ):\n\
+             \x20       return acme.legacy.shadowed\n\
+             \n\
+             \x20   def h(self, acme=None):\n\
+             \x20       def inner():\n\
+             \x20           return acme.legacy.shadowed\n\
+             \x20       return inner\n\
+             \n\
+             \n\
+             after = acme.legacy.e\n",
+            &["acme"],
+        );
+        assert_eq!(found.len(), 5, "{found:#?}");
+    }
+
+    #[test]
     fn chains_follow_the_binding_in_force() {
         agrees(
             "import acme.core.telemetry\n\
@@ -941,7 +1066,11 @@ mod tests {
              \x20   mock.patch(f'acme.legacy.fstring')\n\
              \x20   return mock.patch(\n\
              \x20       'acme.legacy.multi',\n\
-             \x20   )\n",
+             \x20   )\n\
+             \n\
+             \n\
+             def shadowed(mock):\n\
+             \x20   mock.patch('acme.legacy.parameter')\n",
             &[],
         );
         assert_eq!(found.len(), 5, "{found:#?}");
@@ -952,7 +1081,8 @@ mod tests {
         let header = "from django.db import models\nfrom unittest import mock\n";
         for body in [
             "models = 1\nmodels.Q\n",
-            "def f(models):\n    return models.Q\n",
+            "def f(models): return models.Q\n",
+            "def f(x=g(models)):\n    return models.Q\n",
             "x = f\"{models.Q}\"\n",
             "class K:\n    import other as models\n    q = models.Q\n",
             "def f():\n\timport other as models\n\treturn models.Q\n",
@@ -963,7 +1093,6 @@ mod tests {
             "match x:\n    case models.Q:\n        pass\n",
             "f(models=1)\n",
             "print(models or x)\n",
-            "def f(a, models):\n    return models.Q\n",
             "g(lambda a, models: models.Q)\n",
             "g(x for a, models in y)\n",
             "g([x for a, models in y])\n",
@@ -983,7 +1112,6 @@ mod tests {
             "mock.patch('acme.legacy.' 'joined')\n",
             "mock.patch(('acme.legacy.parenthesised'))\n",
             "with mock.patch(\n    'acme.legacy.in_header'\n):\n    pass\n",
-            "def t(mock):\n    mock.patch('acme.legacy.param')\n",
         ] {
             unresolved(&format!("{header}{body}"), &[]);
         }
