@@ -676,8 +676,7 @@ impl<'a> Resolver<'a> {
         let mut at = at;
         while at > line_start {
             at -= 1;
-            let byte = self.bytes[at];
-            if matches!(byte, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\') {
+            if is_gap(self.bytes[at]) {
                 continue;
             }
             if let Some(comment) = self.comment_at(at) {
@@ -694,8 +693,7 @@ impl<'a> Resolver<'a> {
         let line_end = self.logical_line(at).end;
         let mut at = at;
         while at < line_end {
-            let byte = self.bytes[at];
-            if matches!(byte, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\') {
+            if is_gap(self.bytes[at]) {
                 at += 1;
                 continue;
             }
@@ -777,6 +775,11 @@ impl<'a> Resolver<'a> {
             .take_while(|byte| !matches!(byte, b'\'' | b'"'))
             .any(|byte| matches!(byte, b'f' | b'F' | b't' | b'T'))
     }
+}
+
+/// Bytes between two tokens of one logical line: blanks, line breaks, continuations.
+fn is_gap(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\')
 }
 
 fn is_ident_start(byte: u8) -> bool {
