@@ -103,6 +103,21 @@ impl<'a> Resolver<'a> {
         Ok(references)
     }
 
+    /// True when an `import` keyword in code lies outside the import statements the
+    /// model holds (`if x: import re`, `a = 1; import re`): names bound there are
+    /// unknown to the resolver.
+    pub fn has_unmodelled_imports(&self) -> bool {
+        memchr::memmem::find_iter(self.bytes, b"import").any(|at| {
+            let end = at + "import".len();
+            let whole_word = (at == 0 || !is_ident_continue(self.bytes[at - 1]))
+                && !self.bytes.get(end).copied().is_some_and(is_ident_continue);
+            whole_word
+                && !self.in_import(at)
+                && self.comment_at(at).is_none()
+                && self.string_at(at).is_none()
+        })
+    }
+
     /// The reference `literal` makes when it is the first argument of a call that
     /// takes a module path (`importlib.import_module`, `mock.patch`...).
     pub fn string_target(&self, literal: &StringLiteral) -> Resolved<Option<Reference>> {
@@ -841,6 +856,9 @@ mod tests {
         let light = python::imports_only(&source, &layout, &module);
         let resolver = Resolver::new(&source.text, &layout, &light);
         let lexical = (|| {
+            if resolver.has_unmodelled_imports() {
+                return Err(Unresolved);
+            }
             let mut found = Vec::new();
             for root in roots {
                 found.extend(resolver.chains(root)?);
@@ -1092,6 +1110,7 @@ mod tests {
             "for models in x:\n    models.Q\n",
             "class models:\n    pass\n",
             "if x: import models\n",
+            "def f():\n    if not models: import models\n    return models.Q\n",
             "try:\n    pass\nexcept E as models:\n    models.Q\n",
             "match x:\n    case models.Q:\n        pass\n",
             "f(models=1)\n",

@@ -228,6 +228,9 @@ impl<'c> Checker<'c> {
             }
         }
         let resolver = lexical::Resolver::new(text, layout, light);
+        if resolver.has_unmodelled_imports() {
+            return None;
+        }
         let mut references = Vec::new();
         for root in roots {
             references.extend(resolver.chains(root).ok()?);

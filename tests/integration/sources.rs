@@ -552,7 +552,7 @@ fn lexically_resolved_chains_and_strings_match_the_parser() {
         "    canonical: app.core.ws.Manager",
         "    deprecated: [app.legacy.ws.Manager, app.legacy.cache]",
     ]));
-    let files: [(&str, Vec<&str>); 4] = [
+    let files: [(&str, Vec<&str>); 5] = [
         (
             "app/views.py",
             vec![
@@ -595,6 +595,17 @@ fn lexically_resolved_chains_and_strings_match_the_parser() {
             ],
         ),
         (
+            "app/oneliner.py",
+            vec![
+                "import sys",
+                "",
+                "",
+                "def load():",
+                "    if sys: import app.legacy.ws as ws",
+                "    return ws.Manager",
+            ],
+        ),
+        (
             "app/fstring.py",
             vec![
                 "from app.legacy import ws",
@@ -627,4 +638,114 @@ fn lexically_resolved_chains_and_strings_match_the_parser() {
     assert_eq!(count("app/shadowed.py:"), 1, "{found:#?}");
     assert!(found.iter().any(|l| l.starts_with("app/shadowed.py:8:")));
     assert_eq!(count("app/fstring.py:"), 1, "{found:#?}");
+    // An import inside a one-line `if` binds `ws` too.
+    assert!(
+        found.iter().any(|l| l.starts_with("app/oneliner.py:6:")),
+        "{found:#?}"
+    );
+}
+
+/// Real code: the Python standard library of the interpreter on this machine (its
+/// top-level modules and a few packages, about a thousand files), under import rules
+/// on names it uses in every form. A walk, which resolves most files lexically, must
+/// report exactly what checking every file by name (each parsed whole) reports.
+#[test]
+fn walk_and_named_check_agree_on_the_standard_library() {
+    let output = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
+        ])
+        .output()
+        .expect("python3 runs (the test suite needs it)");
+    let stdlib = std::path::PathBuf::from(String::from_utf8(output.stdout).unwrap().trim());
+    assert!(
+        stdlib.join("os.py").is_file(),
+        "no standard library at {stdlib:?}"
+    );
+    let repo = Repo::plain();
+    repo.write(
+        ".canon.yaml",
+        lines(&[
+            "version: 1",
+            "rules:",
+            "  - id: paths",
+            "    kind: import",
+            "    canonical: ssot.paths",
+            "    deprecated: [os.path.join, os.path.exists, os.sep]",
+            "  - id: abc",
+            "    kind: import",
+            "    canonical: ssot.abc",
+            "    deprecated: [collections.abc.Mapping, collections.OrderedDict, typing.List]",
+            "  - id: mock",
+            "    kind: import",
+            "    canonical: ssot.testing.patch",
+            "    deprecated: [unittest.mock.patch, unittest.mock.MagicMock]",
+            "  - id: misc",
+            "    kind: import",
+            "    canonical: ssot.misc",
+            "    deprecated: [logging.getLogger, logging.handlers, sys.modules, re.compile,",
+            "                 importlib.import_module, email.utils.formatdate, json.dumps]",
+        ]),
+    );
+    let mut files = Vec::new();
+    let packages = [
+        "json",
+        "email",
+        "logging",
+        "importlib",
+        "unittest",
+        "collections",
+        "asyncio",
+    ];
+    let mut stack = vec![stdlib.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(&stdlib)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if path.is_dir() {
+                if packages
+                    .iter()
+                    .any(|p| rel == *p || rel.starts_with(&format!("{p}/")))
+                {
+                    stack.push(path);
+                }
+            } else if rel.ends_with(".py") {
+                repo.write(&rel, std::fs::read(&path).unwrap());
+                files.push(rel);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 300, "only {} files copied", files.len());
+    let report = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "--exit-zero", "--output-format", "concise"];
+        all.extend_from_slice(args);
+        let mut found: Vec<String> = repo
+            .run(&all)
+            .stdout
+            .lines()
+            .filter(|line| !line.contains(" CAN000 "))
+            .map(str::to_string)
+            .collect();
+        found.sort();
+        found
+    };
+    let walked = report(&["."]);
+    let named_args: Vec<&str> = files.iter().map(String::as_str).collect();
+    let named = report(&named_args);
+    assert_eq!(walked, named);
+    let chains = walked
+        .iter()
+        .filter(|l| l.contains("deprecated reference"))
+        .count();
+    assert!(
+        walked.len() > 500 && chains > 100,
+        "{} findings, {chains} chains",
+        walked.len()
+    );
 }
