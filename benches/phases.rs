@@ -119,6 +119,13 @@ fn phases(c: &mut Criterion) {
             }
         })
     });
+    group.bench_function("imports only (hand parser)", |b| {
+        b.iter(|| {
+            for ((source, layout), module) in sources.iter().zip(&layouts).zip(&modules) {
+                std::hint::black_box(python::imports_only(source, layout, module));
+            }
+        })
+    });
     group.bench_function("check (12 import rules)", |b| {
         b.iter(|| {
             for (path, file) in &corpus.files {
@@ -126,6 +133,16 @@ fn phases(c: &mut Criterion) {
             }
         })
     });
+    group.bench_function(
+        "check as a walk does (prefilter, lexical resolution)",
+        |b| {
+            b.iter(|| {
+                for (path, file) in &corpus.files {
+                    std::hint::black_box(checker.check(path, file, &LineSet::All, false, true));
+                }
+            })
+        },
+    );
     group.finish();
 }
 
