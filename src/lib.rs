@@ -4,7 +4,8 @@
 //! - [`config`] and [`yaml`]: `.canon.yaml` discovery, schema and validation.
 //! - [`gitsource`]: staged blobs, commits, the working tree and changed lines.
 //! - [`source`] and [`python`]: decoded text, the scanner, and the Python model;
-//!   [`import_syntax`]: the fast parser of import statements.
+//!   [`import_syntax`]: the fast parser of import statements; [`lexical`]: references
+//!   resolved without a parser for whole-tree scans.
 //! - [`rules`]: the rule engine; [`fixes`] and [`writer`]: fixes and safe writes.
 //! - [`output`]: every output format; [`explain`]: rule explanations and `init`;
 //!   [`report`]: the compliance report; [`hook`]: `install-hook`.
