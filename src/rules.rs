@@ -227,6 +227,10 @@ impl<'c> Checker<'c> {
                 roots.push(root);
             }
         }
+        if layout.malformed {
+            // Not Python: only the parser's recovery knows what it still holds.
+            return None;
+        }
         let resolver = lexical::Resolver::new(text, layout, light);
         if resolver.has_unmodelled_imports() {
             return None;

@@ -233,6 +233,9 @@ pub struct Layout {
     /// The deepest bracket nesting, and where it was reached.
     pub max_depth: usize,
     pub max_depth_offset: usize,
+    /// Something the scanner had to guess past: an unterminated string literal or an
+    /// unbalanced bracket. Such text is not valid Python.
+    pub malformed: bool,
 }
 
 impl Layout {
@@ -305,6 +308,9 @@ impl Scanner<'_> {
                     self.position += 1;
                 }
                 b')' | b']' | b'}' => {
+                    if depth == 0 {
+                        self.layout.malformed = true;
+                    }
                     depth = depth.saturating_sub(1);
                     self.position += 1;
                 }
@@ -323,6 +329,9 @@ impl Scanner<'_> {
             }
         }
         self.push_logical(line_start, self.bytes.len());
+        if depth > 0 {
+            self.layout.malformed = true;
+        }
     }
 
     /// A quote in code: a string literal starts here, or at the prefix (`rb`, `f`...)
@@ -381,6 +390,7 @@ impl Scanner<'_> {
         loop {
             let Some(&byte) = self.bytes.get(self.position) else {
                 parts.push(part_start..self.position);
+                self.layout.malformed = true;
                 break;
             };
             if byte == b'\\' {
@@ -389,6 +399,7 @@ impl Scanner<'_> {
             }
             if byte == b'\n' && !triple {
                 parts.push(part_start..self.position);
+                self.layout.malformed = true;
                 break;
             }
             if byte == quote
@@ -566,5 +577,14 @@ mod tests {
     fn unterminated_strings_end_at_the_line() {
         let layout = scan("x = 'abc\nimport m\n");
         assert_eq!(layout.logical_lines.len(), 2);
+        assert!(layout.malformed);
+    }
+
+    #[test]
+    fn unclosed_strings_and_unbalanced_brackets_are_malformed() {
+        assert!(!scan("x = f(a, [1, 2], {'k': '''v\n'''})  # ) ] '\n").malformed);
+        assert!(scan("s = '''never closed\nx = 1\n").malformed);
+        assert!(scan("x = f(1,\ny = 2\n").malformed);
+        assert!(scan("x = 1)\n").malformed);
     }
 }

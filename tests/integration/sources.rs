@@ -552,7 +552,7 @@ fn lexically_resolved_chains_and_strings_match_the_parser() {
         "    canonical: app.core.ws.Manager",
         "    deprecated: [app.legacy.ws.Manager, app.legacy.cache]",
     ]));
-    let files: [(&str, Vec<&str>); 5] = [
+    let files: [(&str, Vec<&str>); 6] = [
         (
             "app/views.py",
             vec![
@@ -606,6 +606,15 @@ fn lexically_resolved_chains_and_strings_match_the_parser() {
             ],
         ),
         (
+            "app/broken.py",
+            vec![
+                "from app.legacy import ws",
+                "",
+                "NOTE = \"\"\"never closed",
+                "manager = ws.Manager",
+            ],
+        ),
+        (
             "app/fstring.py",
             vec![
                 "from app.legacy import ws",
@@ -638,6 +647,10 @@ fn lexically_resolved_chains_and_strings_match_the_parser() {
     assert_eq!(count("app/shadowed.py:"), 1, "{found:#?}");
     assert!(found.iter().any(|l| l.starts_with("app/shadowed.py:8:")));
     assert_eq!(count("app/fstring.py:"), 1, "{found:#?}");
+    // A string that never closes: the walk hands the file to the parser, which says so.
+    assert!(found
+        .iter()
+        .any(|l| l.starts_with("app/broken.py:") && l.contains(" CAN000 ")));
     // An import inside a one-line `if` binds `ws` too.
     assert!(
         found.iter().any(|l| l.starts_with("app/oneliner.py:6:")),
