@@ -17,9 +17,10 @@ use crate::source::{Layout, StringLiteral};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 /// The file cannot be resolved lexically: it must be parsed.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unresolved;
 
 type Resolved<T> = Result<T, Unresolved>;
@@ -73,8 +74,8 @@ pub struct Resolver<'a> {
     bytes: &'a [u8],
     layout: &'a Layout,
     model: &'a PyModel,
-    /// Names already found to be used only as plain loads (or not).
-    plain: RefCell<HashMap<String, bool>>,
+    /// How each name looked up so far is used (Unresolved: not only as plain loads).
+    uses: RefCell<HashMap<String, Resolved<Rc<Uses>>>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -85,7 +86,7 @@ impl<'a> Resolver<'a> {
             bytes: text.as_bytes(),
             layout,
             model,
-            plain: RefCell::new(HashMap::new()),
+            uses: RefCell::new(HashMap::new()),
         }
     }
 
@@ -296,18 +297,16 @@ impl<'a> Resolver<'a> {
 
     /// The offsets of `name` used as a name in code, or Unresolved when some use is
     /// not a plain load (so the name may be rebound somewhere).
-    fn plain_loads(&self, name: &str) -> Resolved<Uses> {
-        let known = self.plain.borrow().get(name).copied();
-        if known == Some(false) {
-            return Err(Unresolved);
+    /// How `name` is used (found once per name and file).
+    fn plain_loads(&self, name: &str) -> Resolved<Rc<Uses>> {
+        if let Some(known) = self.uses.borrow().get(name) {
+            return known.clone();
         }
-        let loads = self.find_plain_loads(name);
-        if known.is_none() {
-            self.plain
-                .borrow_mut()
-                .insert(name.to_string(), loads.is_ok());
-        }
-        loads
+        let found = self.find_plain_loads(name).map(Rc::new);
+        self.uses
+            .borrow_mut()
+            .insert(name.to_string(), found.clone());
+        found
     }
 
     fn find_plain_loads(&self, name: &str) -> Resolved<Uses> {
