@@ -13,7 +13,7 @@
 //! [`Unresolved`], and the caller parses the file instead.
 
 use crate::python::{self, PyModel, RefKind, Reference, MAX_CHAIN_DEPTH};
-use crate::source::{Layout, StringLiteral};
+use crate::source::{is_ident_continue, is_ident_start, Layout, StringLiteral};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -108,14 +108,20 @@ impl<'a> Resolver<'a> {
     /// model holds (`if x: import re`, `a = 1; import re`): names bound there are
     /// unknown to the resolver.
     pub fn has_unmodelled_imports(&self) -> bool {
-        memchr::memmem::find_iter(self.bytes, b"import").any(|at| {
-            let end = at + "import".len();
-            let whole_word = (at == 0 || !is_ident_continue(self.bytes[at - 1]))
-                && !self.bytes.get(end).copied().is_some_and(is_ident_continue);
-            whole_word
-                && !self.in_import(at)
-                && self.comment_at(at).is_none()
-                && self.string_at(at).is_none()
+        self.occurrences("import").any(|at| {
+            !self.in_import(at) && self.comment_at(at).is_none() && self.string_at(at).is_none()
+        })
+    }
+
+    /// Where `word` stands in the text as a whole word (code, strings and comments alike).
+    fn occurrences<'w>(&'w self, word: &'w str) -> impl Iterator<Item = usize> + 'w {
+        memchr::memmem::find_iter(self.bytes, word.as_bytes()).filter(move |&at| {
+            (at == 0 || !is_ident_continue(self.bytes[at - 1]))
+                && !self
+                    .bytes
+                    .get(at + word.len())
+                    .copied()
+                    .is_some_and(is_ident_continue)
         })
     }
 
@@ -313,11 +319,9 @@ impl<'a> Resolver<'a> {
         self.import_bindings(name)?;
         let mut loads = Vec::new();
         let mut parameters = Vec::new();
-        for at in memchr::memmem::find_iter(self.bytes, name.as_bytes()) {
+        for at in self.occurrences(name) {
             let end = at + name.len();
-            let whole_word = (at == 0 || !is_ident_continue(self.bytes[at - 1]))
-                && !self.bytes.get(end).copied().is_some_and(is_ident_continue);
-            if !whole_word || self.comment_at(at).is_some() || self.in_import(at) {
+            if self.comment_at(at).is_some() || self.in_import(at) {
                 continue;
             }
             if let Some(literal) = self.string_at(at) {
@@ -794,14 +798,6 @@ impl<'a> Resolver<'a> {
 /// Bytes between two tokens of one logical line: blanks, line breaks, continuations.
 fn is_gap(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\')
-}
-
-fn is_ident_start(byte: u8) -> bool {
-    byte == b'_' || byte.is_ascii_alphabetic() || byte >= 0x80
-}
-
-fn is_ident_continue(byte: u8) -> bool {
-    is_ident_start(byte) || byte.is_ascii_digit()
 }
 
 #[cfg(test)]

@@ -504,11 +504,13 @@ fn is_layout_byte(byte: u8) -> bool {
     LAYOUT_BYTES[byte as usize]
 }
 
-fn is_ident_start(byte: u8) -> bool {
+/// A byte that may start a Python identifier (any non-ASCII byte counts).
+pub fn is_ident_start(byte: u8) -> bool {
     byte == b'_' || byte.is_ascii_alphabetic() || byte >= 0x80
 }
 
-fn is_ident_continue(byte: u8) -> bool {
+/// A byte that may continue a Python identifier.
+pub fn is_ident_continue(byte: u8) -> bool {
     is_ident_start(byte) || byte.is_ascii_digit()
 }
 
