@@ -5,12 +5,15 @@
 //! (`mock.patch("pkg.legacy.Client")`), from the scanner's layout alone.
 //!
 //! It only answers when the answer is certain to be the parser's: every use of a root
-//! name must be a plain load (`name.attr`, `name(...)`, `name[...]`, a whole call
-//! argument) resolved by imports at module level or in functions (whose bodies the
-//! indentation gives), and every statement boundary that decides which lines a
-//! finding belongs to must be plain. Anything else (a rebinding, a parameter of that
-//! name, a use inside an f-string, a construct split over lines in an unusual way) is
-//! [`Unresolved`], and the caller parses the file instead.
+//! name must be a load the text shows plainly (`name.attr`, `name(...)`, `name[...]`,
+//! a whole call argument, an operand, the end of a statement) or a binding it shows
+//! plainly (a parameter, `name = ...`, `name += ...`, `name: T` or `for name in ...`
+//! starting a statement at module level or in a function, whose body the indentation
+//! gives), resolved in source order as the parser's model resolves them; and every
+//! statement boundary that decides which lines a finding belongs to must be plain.
+//! Anything else (a binding in a class body, a comprehension or a tuple target, a use
+//! inside an f-string's replacement field, a construct split over lines in an unusual
+//! way) is [`Unresolved`], and the caller parses the file instead.
 
 use crate::python::{self, PyModel, RefKind, Reference, MAX_CHAIN_DEPTH};
 use crate::source::{is_ident_continue, is_ident_start, Layout, StringLiteral};
@@ -61,12 +64,50 @@ enum ParameterUse {
     Value,
 }
 
-/// How a file uses a name outside import statements: where it is loaded, and the
-/// bodies of the functions that have a parameter of that name.
+/// How a file uses a name outside import statements: where it is loaded, and where
+/// something other than an import binds it.
 struct Uses {
     loads: Vec<usize>,
-    parameters: Vec<Range<usize>>,
+    rebindings: Vec<Rebinding>,
 }
+
+/// A name bound to something unknown (an assignment, a `for` target, a parameter):
+/// from `start` on, in the function body `scope` (None: at module level).
+struct Rebinding {
+    start: usize,
+    scope: Option<Range<usize>>,
+}
+
+/// What a name in code is, as the parser's model sees it.
+enum NameUse {
+    Load,
+    /// The target of an assignment or a `for` statement.
+    Rebinding,
+    /// A parameter of the function with this body.
+    Parameter(Range<usize>),
+    /// The name of a keyword argument in a call.
+    KeywordName,
+}
+
+/// The operator right after a name.
+enum Operator {
+    None,
+    Assign,
+    Augmented,
+    Walrus,
+    Colon,
+    /// An arithmetic, bitwise or comparison operator.
+    Other,
+}
+
+/// Keywords after which a name is an expression that is read.
+const OPERAND_KEYWORDS: &[&str] = &[
+    "in", "not", "and", "or", "if", "elif", "else", "return", "yield", "await", "is", "assert",
+    "while", "raise", "from", "with", "except",
+];
+
+/// Words that, right after a name, show it is read (`name or x`, `name in xs`).
+const LOAD_FOLLOWERS: &[&str] = &["if", "else", "or", "and", "is", "not", "in", "for", "as"];
 
 /// Resolves references in one file.
 pub struct Resolver<'a> {
@@ -301,9 +342,8 @@ impl<'a> Resolver<'a> {
         }))
     }
 
-    /// The offsets of `name` used as a name in code, or Unresolved when some use is
-    /// not a plain load (so the name may be rebound somewhere).
-    /// How `name` is used (found once per name and file).
+    /// How `name` is used in code (found once per name and file): where it is loaded
+    /// and rebound, or Unresolved when some use is neither plainly.
     fn plain_loads(&self, name: &str) -> Resolved<Rc<Uses>> {
         if let Some(known) = self.uses.borrow().get(name) {
             return known.clone();
@@ -318,19 +358,23 @@ impl<'a> Resolver<'a> {
     fn find_plain_loads(&self, name: &str) -> Resolved<Uses> {
         self.import_bindings(name)?;
         let mut loads = Vec::new();
-        let mut parameters = Vec::new();
+        let mut rebindings = Vec::new();
         for at in self.occurrences(name) {
             let end = at + name.len();
             if self.comment_at(at).is_some() || self.in_import(at) {
                 continue;
             }
             if let Some(literal) = self.string_at(at) {
-                if self.is_formatted(literal) {
+                let in_field = self.is_formatted(literal)
+                    && !literal.parts.iter().any(|part| part.contains(&at));
+                if in_field {
+                    // In an f-string's replacement field: code the scanner skipped.
                     return Err(Unresolved);
                 }
                 continue;
             }
-            if let Some(before) = self.prev_code(at) {
+            let before = self.prev_code(at);
+            if let Some(before) = before {
                 if self.bytes[before] == b'.' {
                     continue;
                 }
@@ -341,18 +385,228 @@ impl<'a> Resolver<'a> {
                     return Err(Unresolved);
                 }
             }
-            match self.bytes.get(self.skip_blanks(end)) {
-                Some(b'.' | b'(' | b'[') => loads.push(at),
-                Some(b',' | b')') if self.is_call_argument(at) => loads.push(at),
-                Some(b',' | b')' | b'=' | b':') => match self.in_parameter_list(at)? {
-                    Some(ParameterUse::Name(body)) => parameters.push(body),
-                    Some(ParameterUse::Value) => loads.push(at),
-                    None => return Err(Unresolved),
-                },
-                _ => return Err(Unresolved),
+            match self.use_of_name(at, end, before)? {
+                NameUse::Load => loads.push(at),
+                NameUse::Rebinding => rebindings.push(Rebinding {
+                    start: at,
+                    scope: self.function_body_around(at)?,
+                }),
+                NameUse::KeywordName => {}
+                NameUse::Parameter(body) => rebindings.push(Rebinding {
+                    start: body.start,
+                    scope: Some(body),
+                }),
             }
         }
-        Ok(Uses { loads, parameters })
+        Ok(Uses { loads, rebindings })
+    }
+
+    /// How the name at `at..end` (not after a `.`; `before` is the code byte before
+    /// it) is used, as the parser's model sees it; Unresolved when the text alone
+    /// does not tell.
+    fn use_of_name(&self, at: usize, end: usize, before: Option<usize>) -> Resolved<NameUse> {
+        let next = self.skip_blanks(end);
+        let next_byte = self.bytes.get(next).copied();
+        if before.is_none() {
+            // The name starts its statement: `name = ...`, `name += ...`, `name: T`.
+            match self.operator_at(next) {
+                Operator::Assign | Operator::Augmented => return Ok(NameUse::Rebinding),
+                Operator::Colon => return Ok(NameUse::Rebinding),
+                _ => {}
+            }
+        }
+        if self.is_for_target(at, end, before) || self.is_comprehension_target(at, end, before) {
+            return Ok(NameUse::Rebinding);
+        }
+        match next_byte {
+            Some(b'.' | b'(' | b'[') => return Ok(NameUse::Load),
+            Some(b',' | b')') if self.is_call_argument(at) => return Ok(NameUse::Load),
+            Some(b',' | b')' | b'=' | b':') => match self.in_parameter_list(at)? {
+                Some(ParameterUse::Name(body)) => return Ok(NameUse::Parameter(body)),
+                Some(ParameterUse::Value) => return Ok(NameUse::Load),
+                None => {}
+            },
+            _ => {}
+        }
+        let operator = self.operator_at(next);
+        if let Some(before) = before {
+            let after_open_or_comma = matches!(self.bytes[before], b'(' | b',');
+            if matches!(operator, Operator::Assign)
+                && after_open_or_comma
+                && self.is_call_argument(at)
+            {
+                // `f(name=...)`: a keyword argument's name, neither read nor bound.
+                return Ok(NameUse::KeywordName);
+            }
+            let binds = matches!(
+                operator,
+                Operator::Assign | Operator::Augmented | Operator::Walrus
+            );
+            // After `=`, `name, ...` could be the target of a chained assignment.
+            let chained = self.bytes[before] == b'=' && next_byte == Some(b',');
+            if !binds && !chained && self.introduces_operand(before) {
+                return Ok(NameUse::Load);
+            }
+            if self.may_bind_after(before) {
+                return Err(Unresolved);
+            }
+        }
+        let is_load = match operator {
+            Operator::Other | Operator::Colon => true,
+            Operator::Assign | Operator::Augmented | Operator::Walrus => false,
+            Operator::None => match next_byte {
+                None => true,
+                Some(b'}') => true,
+                Some(b']') => before.is_some_and(|before| self.opens_subscript(before)),
+                Some(byte) if is_ident_start(byte) => {
+                    let word = &self.text[next..self.word_end(next)];
+                    LOAD_FOLLOWERS.contains(&word)
+                }
+                Some(_) => self.next_code(end).is_none(),
+            },
+        };
+        if is_load {
+            Ok(NameUse::Load)
+        } else {
+            Err(Unresolved)
+        }
+    }
+
+    /// The operator that starts at `at`, as far as telling loads from bindings needs.
+    fn operator_at(&self, at: usize) -> Operator {
+        let run: &[u8] = {
+            let rest = &self.bytes[at.min(self.bytes.len())..];
+            let length = rest
+                .iter()
+                .take_while(|byte| b"+-*/%&|^<>!=~@:".contains(byte))
+                .count();
+            &rest[..length]
+        };
+        match run {
+            [] => Operator::None,
+            b"=" => Operator::Assign,
+            b":=" => Operator::Walrus,
+            [b':', ..] => Operator::Colon,
+            b"==" | b"!=" | b"<=" | b">=" => Operator::Other,
+            [.., b'='] => Operator::Augmented,
+            _ => Operator::Other,
+        }
+    }
+
+    /// True when the name at `at..end` is the whole target of a `for` statement
+    /// (`for name in ...:` starting its logical line).
+    fn is_for_target(&self, at: usize, end: usize, before: Option<usize>) -> bool {
+        let Some(before) = before else {
+            return false;
+        };
+        if self.word_ending_at(before) != Some("for") {
+            return false;
+        }
+        let keyword = self.word_start(before + 1);
+        let line = self.logical_line(at);
+        let first = line.start + crate::source::indent_len(&self.text[line.clone()]);
+        let starts_line = keyword == first
+            || (self.prev_code(keyword).is_some_and(|async_end| {
+                self.word_ending_at(async_end) == Some("async")
+                    && self.word_start(async_end + 1) == first
+            }));
+        let next = self.skip_blanks(end);
+        starts_line && &self.text[next..self.word_end(next)] == "in"
+    }
+
+    /// True when the name at `at..end` is the whole target of a comprehension's `for`
+    /// (`[x for name in xs]`) and appears nowhere else before the comprehension ends.
+    /// The parser's model binds it in the enclosing scope after visiting the element
+    /// and before the rest of the comprehension (the iterable included, which is why
+    /// another use of the name there is not resolved).
+    fn is_comprehension_target(&self, at: usize, end: usize, before: Option<usize>) -> bool {
+        let Some(before) = before else {
+            return false;
+        };
+        let next = self.skip_blanks(end);
+        if self.word_ending_at(before) != Some("for")
+            || &self.text[next..self.word_end(next)] != "in"
+        {
+            return false;
+        }
+        let line = self.logical_line(at);
+        let in_lambda = memchr::memmem::find_iter(&self.bytes[line.start..at], b"lambda")
+            .any(|offset| self.word_ending_at(line.start + offset + 5) == Some("lambda"));
+        if in_lambda {
+            // A lambda's comprehension binds in the lambda's own scope.
+            return false;
+        }
+        let Some(close) = self.enclosing_bracket_end(at) else {
+            return false;
+        };
+        let name = &self.bytes[at..end];
+        memchr::memmem::find(&self.bytes[end..close], name).is_none()
+    }
+
+    /// The offset of the bracket that closes the innermost bracket around `at`, in
+    /// the same logical line.
+    fn enclosing_bracket_end(&self, at: usize) -> Option<usize> {
+        let line = self.logical_line(at);
+        let mut depth = 0usize;
+        self.visit_code(line.start, at, |_, byte| {
+            match byte {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            true
+        });
+        if depth == 0 {
+            return None;
+        }
+        let mut nested = 0usize;
+        let mut close = None;
+        self.visit_code(at, line.end, |position, byte| {
+            match byte {
+                b'(' | b'[' | b'{' => nested += 1,
+                b')' | b']' | b'}' if nested == 0 => {
+                    close = Some(position);
+                    return false;
+                }
+                b')' | b']' | b'}' => nested -= 1,
+                _ => {}
+            }
+            true
+        });
+        close
+    }
+
+    /// True when a name right after the code byte `before` can only be an operand
+    /// that is read: after an operator, `=`, `:` or `{`, or after a keyword that
+    /// takes an expression (`in`, `return`, `if`...).
+    fn introduces_operand(&self, before: usize) -> bool {
+        match self.bytes[before] {
+            b'=' | b'+' | b'-' | b'/' | b'%' | b'&' | b'|' | b'^' | b'<' | b'>' | b'!' | b'~'
+            | b'@' | b':' | b'{' => true,
+            _ => self
+                .word_ending_at(before)
+                .is_some_and(|word| OPERAND_KEYWORDS.contains(&word)),
+        }
+    }
+
+    /// True when a name after the code byte `before` could be a target that binds it
+    /// (`a, name in`, `*name`, `lambda name:`, `for name`, `del name`).
+    fn may_bind_after(&self, before: usize) -> bool {
+        matches!(self.bytes[before], b',' | b'*')
+            || self
+                .word_ending_at(before)
+                .is_some_and(|word| matches!(word, "lambda" | "for" | "del"))
+    }
+
+    /// True when the `[` at `open` subscripts the expression before it (`x[name]`).
+    fn opens_subscript(&self, open: usize) -> bool {
+        self.bytes[open] == b'['
+            && self.prev_code(open).is_some_and(|value_end| {
+                matches!(self.bytes[value_end], b')' | b']')
+                    || self
+                        .word_ending_at(value_end)
+                        .is_some_and(|word| !KEYWORDS.contains(&word))
+            })
     }
 
     /// For a name in the parameter list of a `def` (at bracket depth 1): whether it is
@@ -436,14 +690,14 @@ impl<'a> Resolver<'a> {
         Ok(bindings)
     }
 
-    /// The import bindings of `name` and the parameters of that name (which bind it,
-    /// in their function's body, to nothing known).
+    /// The import bindings of `name` and its other bindings (parameters, assignments,
+    /// `for` targets), which bind it to nothing known.
     fn bindings(&self, name: &str, uses: &Uses) -> Resolved<Vec<ImportBinding>> {
         let mut bindings = self.import_bindings(name)?;
-        bindings.extend(uses.parameters.iter().map(|body| ImportBinding {
-            start: body.start,
+        bindings.extend(uses.rebindings.iter().map(|rebinding| ImportBinding {
+            start: rebinding.start,
             index: None,
-            scope: Some(body.clone()),
+            scope: rebinding.scope.clone(),
         }));
         Ok(bindings)
     }
@@ -474,8 +728,8 @@ impl<'a> Resolver<'a> {
         let found = in_function.or_else(|| {
             bindings
                 .iter()
-                .rev()
-                .find(|binding| binding.scope.is_none() && binding.start < at)
+                .filter(|binding| binding.scope.is_none() && binding.start < at)
+                .max_by_key(|binding| binding.start)
         });
         found.map(|binding| match binding.index {
             Some(index) => (index, model.names[index].binding_target()),
@@ -1093,23 +1347,65 @@ mod tests {
     }
 
     #[test]
+    fn plain_rebindings_bind_from_where_the_parser_binds_them() {
+        let header = "from django.db import models\n";
+        let bodies = [
+            // Module level, in source order, through `if`/`try` blocks.
+            "models.A\nmodels = 1\nmodels.B\n",
+            "try:\n    from django.db import models\nexcept ImportError:\n    models = None\nmodels.C\n",
+            "models = None\nfrom django.db import models\nmodels.D\n",
+            // In a function: the rest of the body, functions nested after it, and the
+            // statement's own value (the parser binds the target first).
+            "def f():\n    x = models.A\n    models = g(models.B)\n    return models.C\n\ndef h():\n    return models.D\n",
+            "def f():\n    def before():\n        return models.A\n    models = 1\n    def after():\n        return models.B\n    return before, after\n",
+            "def f():\n    models += [models.X]\n    models.Y\n",
+            "def f():\n    models: models.T = 1\n    models.Z\n",
+            "def f():\n    for models in models.each():\n        models.Q\n    models.R\n\nmodels.S\n",
+            "async def f():\n    async for models in x:\n        models.Q\n    return models.R\n",
+            "for models in range(3):\n    pass\nmodels.Q\n",
+            // Comprehension targets bind in the enclosing scope after the element.
+            "def f(xs):\n    a = [models.E for models in xs]\n    return models.F\n",
+            "def f(xs):\n    a = {models.K: 1 for models in xs if x}\n    return models.G\n",
+            "a = (models.H for models in xs)\nb = models.I\n",
+            // Reads the text shows plainly.
+            "x = models\ny = models or models.Q\nz = models if models.A else models\nw = models in ys\n",
+            "v = [models for _ in y]\nu = models == 1\nt = {models: models.K}\ns = a[models]\nr = models + 1\n",
+            "with models as m:\n    pass\nif models:\n    pass\nfor a in models:\n    pass\nwhile not models:\n    pass\n",
+            "@models\ndef f():\n    return -models, models.Q\n",
+            "def f():\n    yield from models\n    return models\n",
+            "x = [m for m in models]\ny = (a in models)\nz = f(a=models)\nq = {models}\n",
+            "x = a[1:models]\ny = a[models]\n",
+            "def f():\n    try:\n        pass\n    except models:\n        raise X from models\n    assert models, models.M\n",
+            // Keyword argument names are neither read nor bound.
+            "f(models=1)\nmodels.Q\nf(x, models=models.R)\n",
+            // Literal text of an f-string is not code.
+            "x = f\"models.Q is {y}\"\nmodels.Q\n",
+        ];
+        for body in bodies {
+            agrees(&format!("{header}{body}"), &["models"]);
+        }
+        let found = agrees(
+            &format!("{header}def f():\n    models = 1\n    return models.A\nmodels.B\n"),
+            &["models"],
+        );
+        let dotted: Vec<&str> = found.iter().map(|seen| seen.0.as_str()).collect();
+        assert_eq!(dotted, ["django.db.models.B"]);
+    }
+
+    #[test]
     fn rebinding_and_unclear_shapes_are_left_to_the_parser() {
         let header = "from django.db import models\nfrom unittest import mock\n";
         for body in [
-            "models = 1\nmodels.Q\n",
             "def f(models): return models.Q\n",
             "def f(x=g(models)):\n    return models.Q\n",
             "x = f\"{models.Q}\"\n",
             "class K:\n    import other as models\n    q = models.Q\n",
             "def f():\n\timport other as models\n\treturn models.Q\n",
-            "for models in x:\n    models.Q\n",
             "class models:\n    pass\n",
             "if x: import models\n",
             "def f():\n    if not models: import models\n    return models.Q\n",
             "try:\n    pass\nexcept E as models:\n    models.Q\n",
             "match x:\n    case models.Q:\n        pass\n",
-            "f(models=1)\n",
-            "print(models or x)\n",
             "g(lambda a, models: models.Q)\n",
             "g(x for a, models in y)\n",
             "g([x for a, models in y])\n",
@@ -1121,6 +1417,22 @@ mod tests {
             "value = models.Q \\\n    .objects\n",
             "value = (models.Q\n    .objects)\n",
             "total = [\n    models.Q(a),\n]; other = 1\n",
+            "class K:\n    models = 1\n",
+            "def f():\n    class K:\n        for models in x:\n            pass\n",
+            "del models\n",
+            "def f():\n    global models\n    models = 1\n",
+            "x = models = 1\n",
+            "x = models, y = 1, 2\n",
+            "a = 1; models = 2\n",
+            "if x: models = 1\n",
+            "y = (models := 1)\n",
+            "f = lambda models: 1\n",
+            "*models, = x\n",
+            "models, a = x\n",
+            "for a, models in x:\n    pass\n",
+            "x = [models for models in models.all()]\n",
+            "f = lambda: [x for models in y]\nmodels.Q\n",
+            "a = {models.K: 1 for models in xs if models}\n",
         ] {
             unresolved(&format!("{header}{body}"), &["models"]);
         }
