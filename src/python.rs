@@ -187,6 +187,26 @@ pub fn imports_only(source: &SourceText, layout: &source::Layout, module: &Modul
     builder.finish()
 }
 
+/// The logical lines of `text` that hold the word `import` somewhere (every import
+/// statement does), in order: far fewer than all lines, found by one substring search.
+fn lines_with_import<'l>(
+    text: &'l str,
+    layout: &'l source::Layout,
+) -> impl Iterator<Item = &'l Range<usize>> {
+    let lines = &layout.logical_lines;
+    let mut last = None;
+    memchr::memmem::find_iter(text.as_bytes(), b"import").filter_map(move |at| {
+        let index = lines
+            .partition_point(|line| line.start <= at)
+            .checked_sub(1)?;
+        if last == Some(index) {
+            return None;
+        }
+        last = Some(index);
+        Some(&lines[index])
+    })
+}
+
 /// Builds the model of `source`, recovering from parse errors.
 pub fn model(source: &SourceText, layout: &source::Layout, module: &ModulePath) -> PyModel {
     let text = source.text.as_str();
@@ -448,7 +468,7 @@ impl<'a> Builder<'a> {
     /// Parses each logical line that starts with `import`/`from` and satisfies `wanted`.
     fn recover_imports(&mut self, layout: &source::Layout, wanted: impl Fn(&Range<usize>) -> bool) {
         let text = self.text;
-        for line in &layout.logical_lines {
+        for line in lines_with_import(text, layout) {
             if !wanted(line) {
                 continue;
             }
