@@ -236,19 +236,24 @@ fn check_all(
         .into_par_iter()
         .map(|mut input| {
             let bytes = read_input(&mut input)?;
-            let outcome = if input.changed.is_empty() {
-                FileOutcome::default()
-            } else {
-                checker.check(
+            // The bytes are needed again only to apply fixes; else the check takes them.
+            let (outcome, bytes) = if input.changed.is_empty() {
+                let kept = if keep_source { bytes } else { Vec::new() };
+                (FileOutcome::default(), kept)
+            } else if keep_source {
+                let outcome = checker.check(
                     &input.path,
-                    &bytes,
+                    &bytes[..],
                     &input.changed,
-                    keep_source,
+                    true,
                     input.prefilter,
-                )
+                );
+                (outcome, bytes)
+            } else {
+                let outcome =
+                    checker.check(&input.path, bytes, &input.changed, false, input.prefilter);
+                (outcome, Vec::new())
             };
-            // The bytes are needed again only to apply fixes.
-            let bytes = if keep_source { bytes } else { Vec::new() };
             Ok(Checked {
                 input,
                 bytes,

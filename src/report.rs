@@ -115,8 +115,7 @@ fn build(
                 })?,
                 Content::Bytes(bytes) => bytes.clone(),
             };
-            let outcome =
-                checker.check(&input.path, &bytes, &input.changed, false, input.prefilter);
+            let outcome = checker.check(&input.path, bytes, &input.changed, false, input.prefilter);
             let count = done.fetch_add(1, Ordering::Relaxed) + 1;
             if show_progress && count % 100 == 0 {
                 eprint!("\rscanning: {count}/{total} files");

@@ -10,6 +10,7 @@ use crate::lexical;
 use crate::python::{self, ModulePath, PyModel, RefKind, Reference};
 use crate::source::{self, Layout, SourceText};
 use aho_corasick::AhoCorasick;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Files larger than this are reported with CAN000 and not checked.
@@ -273,16 +274,18 @@ impl<'c> Checker<'c> {
             .collect()
     }
 
-    /// Checks one file's bytes. `changed` limits which lines are judged; with
-    /// `prefilter`, a file is parsed only when it contains a name a rule could match.
-    pub fn check(
+    /// Checks one file's bytes (given owned, they become the decoded text without a
+    /// copy). `changed` limits which lines are judged; with `prefilter`, a file is
+    /// parsed only when it contains a name a rule could match.
+    pub fn check<'b>(
         &self,
         path: &str,
-        bytes: &[u8],
+        bytes: impl Into<Cow<'b, [u8]>>,
         changed: &LineSet,
         keep_source: bool,
         prefilter: bool,
     ) -> FileOutcome {
+        let bytes: Cow<[u8]> = bytes.into();
         let mut outcome = FileOutcome {
             counts: vec![Counts::default(); self.config.rules.len()],
             ..FileOutcome::default()
@@ -323,12 +326,15 @@ impl<'c> Checker<'c> {
             .iter()
             .any(|(_, rule)| matches!(rule.kind, RuleKind::Pattern { .. }));
         let needs_model =
-            (has_ast_rules || parse_enabled) && (!prefilter || self.mentions_a_name(bytes));
+            (has_ast_rules || parse_enabled) && (!prefilter || self.mentions_a_name(&bytes));
         // Most walked files stop here, before their text is even decoded.
-        if !needs_model && !has_patterns && std::str::from_utf8(bytes).is_ok() {
+        if !needs_model && !has_patterns && std::str::from_utf8(&bytes).is_ok() {
             return outcome;
         }
-        let source = SourceText::decode(bytes);
+        let source = match bytes {
+            Cow::Owned(bytes) => SourceText::decode_owned(bytes),
+            Cow::Borrowed(bytes) => SourceText::decode(bytes),
+        };
         let layout = source::scan(&source.text);
         if has_ignore_file(&source, &layout) {
             return outcome;

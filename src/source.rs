@@ -52,6 +52,18 @@ impl SourceText {
         source
     }
 
+    /// As [`SourceText::decode`], taking the bytes: valid UTF-8 without a BOM (nearly
+    /// every file) becomes the text as it is, without a copy.
+    pub fn decode_owned(bytes: Vec<u8>) -> SourceText {
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            return SourceText::decode(&bytes);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => SourceText::from_text(text, false, None),
+            Err(error) => SourceText::decode(error.as_bytes()),
+        }
+    }
+
     pub fn from_text(text: String, has_bom: bool, decode_problem: Option<String>) -> SourceText {
         SourceText {
             text,
@@ -538,6 +550,25 @@ mod tests {
         assert_eq!(source.line_text(1), "é = 1");
         assert_eq!(source.newline(), "\r\n");
         assert_eq!(source.line_count(), 2);
+    }
+
+    #[test]
+    fn decoding_owned_bytes_gives_what_decoding_borrowed_bytes_gives() {
+        let inputs: [&[u8]; 5] = [
+            b"import os\n",
+            b"\xEF\xBB\xBFimport os\n",
+            b"x = '\xff'\n",
+            b"# -*- coding: latin-1 -*-\nx = '\xe9'\n",
+            b"",
+        ];
+        for bytes in inputs {
+            let borrowed = SourceText::decode(bytes);
+            let owned = SourceText::decode_owned(bytes.to_vec());
+            assert_eq!(owned.text, borrowed.text);
+            assert_eq!(owned.has_bom, borrowed.has_bom);
+            assert_eq!(owned.latin1, borrowed.latin1);
+            assert_eq!(owned.decode_problem, borrowed.decode_problem);
+        }
     }
 
     #[test]
