@@ -9,7 +9,6 @@ use crate::gitsource::LineSet;
 use crate::lexical;
 use crate::python::{self, ModulePath, PyModel, RefKind, Reference};
 use crate::source::{self, Layout, SourceText};
-use aho_corasick::AhoCorasick;
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -57,7 +56,7 @@ pub struct FileOutcome {
 pub struct Checker<'c> {
     pub config: &'c Config,
     selection: Selection,
-    needles: Option<AhoCorasick>,
+    needles: Option<Words>,
     base: ConfigBase,
 }
 
@@ -90,11 +89,7 @@ impl<'c> Checker<'c> {
                 RuleKind::Pattern { .. } => vec![],
             })
             .collect();
-        let needles = if words.is_empty() {
-            None
-        } else {
-            AhoCorasick::new(&words).ok()
-        };
+        let needles = (!words.is_empty()).then(|| Words::new(&words));
         Checker {
             config,
             selection,
@@ -157,12 +152,7 @@ impl<'c> Checker<'c> {
         let Some(needles) = &self.needles else {
             return false;
         };
-        let word = |byte: u8| byte == b'_' || byte.is_ascii_alphanumeric() || byte >= 0x80;
-        needles.find_overlapping_iter(bytes).any(|found| {
-            let before = found.start().checked_sub(1).map(|index| bytes[index]);
-            let after = bytes.get(found.end()).copied();
-            !before.is_some_and(word) && !after.is_some_and(word)
-        })
+        needles.occur_in(bytes)
     }
 
     /// The references of a file whose imports are `light`, found without parsing it:
@@ -799,8 +789,82 @@ fn line_segments(file: &FileContext, line: Range<usize>, scope: Scope) -> Vec<Ra
     segments
 }
 
+/// A set of words, asked about each word of a file: most words are ruled out by their
+/// first byte and length together before any comparison.
+struct Words {
+    /// The words, by their first byte.
+    by_first_byte: Vec<Vec<Box<[u8]>>>,
+    /// Per first byte: bit `n` (n < 64) set when some word is `n` bytes long; bit 63
+    /// stands for longer.
+    lengths: Vec<u64>,
+}
+
+impl Words {
+    fn new(words: &[String]) -> Words {
+        let mut by_first_byte = vec![Vec::new(); 256];
+        let mut lengths = vec![0u64; 256];
+        for word in words {
+            let Some(&first) = word.as_bytes().first() else {
+                continue;
+            };
+            let list: &mut Vec<Box<[u8]>> = &mut by_first_byte[usize::from(first)];
+            if !list.iter().any(|known| known.as_ref() == word.as_bytes()) {
+                list.push(word.as_bytes().into());
+            }
+            lengths[usize::from(first)] |= length_bit(word.len());
+        }
+        Words {
+            by_first_byte,
+            lengths,
+        }
+    }
+
+    /// Whether one of the words is a whole word of `text`.
+    fn occur_in(&self, text: &[u8]) -> bool {
+        let is_word = |byte: &u8| WORD_BYTES[usize::from(*byte)];
+        let mut rest = text;
+        while let Some(start) = rest.iter().position(is_word) {
+            rest = &rest[start..];
+            let length = rest
+                .iter()
+                .position(|byte| !is_word(byte))
+                .unwrap_or(rest.len());
+            if self.contains(&rest[..length]) {
+                return true;
+            }
+            rest = &rest[length..];
+        }
+        false
+    }
+
+    /// Whether `word` (not empty) is one of the words.
+    fn contains(&self, word: &[u8]) -> bool {
+        let first = usize::from(word[0]);
+        self.lengths[first] & length_bit(word.len()) != 0
+            && self.by_first_byte[first]
+                .iter()
+                .any(|known| known.as_ref() == word)
+    }
+}
+
+fn length_bit(length: usize) -> u64 {
+    1 << length.min(63)
+}
+
+/// Which bytes can be part of an identifier (any byte of a non-ASCII character counts).
+const WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80;
+        byte += 1;
+    }
+    table
+};
+
 fn has_ignore_file(source: &SourceText, layout: &Layout) -> bool {
-    if !source.text.contains("canon: ignore-file") {
+    if memchr::memmem::find(source.text.as_bytes(), b"canon: ignore-file").is_none() {
         return false;
     }
     layout
@@ -872,6 +936,27 @@ mod tests {
         assert!(is_under("a.b", "a.b"));
         assert!(!is_under("a.bc", "a.b"));
         assert_eq!(map_onto("a.b.c.D", "a.b", "x.y"), "x.y.c.D");
+    }
+
+    #[test]
+    fn words_are_found_only_whole() {
+        let words = Words::new(&["S".into(), "Symbol".into(), "sqrt".into(), "é".into()]);
+        let mentions = |text: &str| words.occur_in(text.as_bytes());
+        for text in [
+            "x = S.One",
+            "Symbol('x')",
+            "(sqrt)",
+            "S",
+            "a é b",
+            "f(x)[S]",
+        ] {
+            assert!(mentions(text), "{text}");
+        }
+        for text in [
+            "Sym", "Symbols", "isSymbol", "sqrt2", "_S", "Sé", "xé", "sq rt", "",
+        ] {
+            assert!(!mentions(text), "{text}");
+        }
     }
 
     #[test]
