@@ -98,7 +98,7 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let checker = project.checker(selection)?;
+    let mut checker = project.checker(selection)?;
     let fix_mode = if args.diff {
         FixMode::Diff
     } else if args.fix {
@@ -106,6 +106,10 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
     } else {
         FixMode::None
     };
+    // Concise and GitHub lines show no fix; only their statistics count fixable ones.
+    checker.describe_fixes = fix_mode != FixMode::None
+        || args.statistics
+        || !matches!(args.output_format, Format::Concise | Format::Github);
     let mode = mode(args);
     let (inputs, notes) = collect(&project, &checker, &mode, args)?;
     for note in &notes {

@@ -58,6 +58,9 @@ pub struct Checker<'c> {
     selection: Selection,
     needles: Option<Words>,
     base: ConfigBase,
+    /// Whether findings carry the fix of import, attribute and string findings (off
+    /// when nothing will show or apply them; a call's fix is its message, always kept).
+    pub describe_fixes: bool,
 }
 
 /// How a project-root-relative path becomes relative to the config's directory.
@@ -95,6 +98,7 @@ impl<'c> Checker<'c> {
             selection,
             needles,
             base,
+            describe_fixes: true,
         }
     }
 
@@ -352,6 +356,7 @@ impl<'c> Checker<'c> {
             source: &source,
             layout: &layout,
             model: &model,
+            describe_fixes: self.describe_fixes,
         };
         let mut found = Vec::new();
         for &(index, rule) in &rules {
@@ -448,6 +453,8 @@ pub struct FileContext<'a> {
     pub source: &'a SourceText,
     pub layout: &'a Layout,
     pub model: &'a PyModel,
+    /// Whether findings should carry their fixes (see [`Checker::describe_fixes`]).
+    pub describe_fixes: bool,
 }
 
 /// A rule's raw finding before filtering.
@@ -571,10 +578,12 @@ fn import_rule(
                     range: reference.range.start..end,
                     stmt: reference.stmt.clone(),
                     message: format!("deprecated reference `{}`: use `{new}`", reference.dotted),
-                    fix: Some(fixes::display_only(
-                        format!("refer to `{new}` through a canonical import"),
-                        new,
-                    )),
+                    fix: file.describe_fixes.then(|| {
+                        fixes::display_only(
+                            format!("refer to `{new}` through a canonical import"),
+                            new,
+                        )
+                    }),
                 });
             }
             RefKind::StringTarget => {
@@ -597,17 +606,17 @@ fn import_rule(
     }
     for (stmt_index, names) in by_stmt {
         let stmt = &model.imports[stmt_index];
-        let fix = if stmt.unclosed {
-            fixes::display_only(
+        let fix = match (file.describe_fixes, stmt.unclosed) {
+            (false, _) => None,
+            (true, true) => Some(fixes::display_only(
                 "finish the statement, then fix it".to_string(),
                 names
                     .iter()
                     .map(|(_, new)| new.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
-            )
-        } else {
-            fixes::import_fix(file, stmt_index, &names)
+            )),
+            (true, false) => Some(fixes::import_fix(file, stmt_index, &names)),
         };
         for (name, new) in &names {
             let imported = &model.names[*name];
@@ -619,7 +628,7 @@ fn import_rule(
                     "deprecated import `{}`: use `{new}`",
                     imported.dotted.as_deref().unwrap_or(&imported.name)
                 ),
-                fix: Some(fix.clone()),
+                fix: fix.clone(),
             });
         }
     }
@@ -652,12 +661,9 @@ fn string_finding(
             "deprecated path `{}` in a string: use `{new}`",
             reference.dotted
         ),
-        fix: Some(fixes::string_fix(
-            file.source,
-            &reference.range,
-            &reference.dotted,
-            &new,
-        )),
+        fix: file
+            .describe_fixes
+            .then(|| fixes::string_fix(file.source, &reference.range, &reference.dotted, &new)),
     }
 }
 

@@ -255,6 +255,46 @@ fn statistics_prints_a_count_per_rule() {
 }
 
 #[test]
+fn concise_statistics_still_tell_fixable_rules_from_the_others() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    let human = repo.run(&["check", "--statistics", "a.py"]);
+    let concise = repo.run(&[
+        "check",
+        "--statistics",
+        "--output-format",
+        "concise",
+        "a.py",
+    ]);
+    concise.assert_code(1);
+    assert!(human.stdout.contains("[*]"), "{}", human.stdout);
+    assert_eq!(concise.stdout, human.stdout);
+}
+
+#[test]
+fn concise_lines_are_the_human_headers_without_the_fixes() {
+    let repo = Repo::std();
+    repo.write(
+        "a.py",
+        lines(&[
+            WS_IMPORT,
+            "import mock",
+            "mock.patch('pkg.old_utils.thing')",
+        ]),
+    );
+    let human = repo.run(&["check", "--color", "never", "a.py"]);
+    let concise = repo.run(&["check", "--output-format", "concise", "a.py"]);
+    let headers: Vec<&str> = human
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("a.py:"))
+        .collect();
+    assert!(human.stdout.contains("fix:"), "{}", human.stdout);
+    assert!(headers.len() >= 2, "{}", human.stdout);
+    assert_eq!(concise.stdout.lines().collect::<Vec<_>>(), headers);
+}
+
+#[test]
 fn json_has_ruff_fields_plus_rule_and_severity() {
     let repo = two_files();
     let out = repo.run(&["check", "--output-format", "json", "pkg"]);
