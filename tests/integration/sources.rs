@@ -699,6 +699,12 @@ fn walk_and_named_check_agree_on_the_standard_library() {
             "    canonical: ssot.misc",
             "    deprecated: [logging.getLogger, logging.handlers, sys.modules, re.compile,",
             "                 importlib.import_module, email.utils.formatdate, json.dumps]",
+            // Names the library rebinds often (`stdout = sys.stdout`, `for chain in ...`).
+            "  - id: rebound",
+            "    kind: import",
+            "    canonical: ssot.rebound",
+            "    deprecated: [sys.stdout, os.environ, datetime.datetime, functools.wraps,",
+            "                 itertools.chain, subprocess.run, tempfile.mkdtemp]",
         ]),
     );
     let mut files = Vec::new();
