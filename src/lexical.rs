@@ -409,10 +409,11 @@ impl<'a> Resolver<'a> {
         let next_byte = self.bytes.get(next).copied();
         if before.is_none() {
             // The name starts its statement: `name = ...`, `name += ...`, `name: T`.
-            match self.operator_at(next) {
-                Operator::Assign | Operator::Augmented => return Ok(NameUse::Rebinding),
-                Operator::Colon => return Ok(NameUse::Rebinding),
-                _ => {}
+            if matches!(
+                self.operator_at(next),
+                Operator::Assign | Operator::Augmented | Operator::Colon
+            ) {
+                return Ok(NameUse::Rebinding);
             }
         }
         if self.is_for_target(at, end, before) || self.is_comprehension_target(at, end, before) {
@@ -493,25 +494,29 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// The `for` keyword ending at `before`, when the name ending at `end` is the whole
+    /// target of that `for` (`for name in`).
+    fn for_keyword(&self, end: usize, before: Option<usize>) -> Option<usize> {
+        let before = before?;
+        let next = self.skip_blanks(end);
+        let is_target = self.word_ending_at(before) == Some("for")
+            && &self.text[next..self.word_end(next)] == "in";
+        is_target.then(|| self.word_start(before + 1))
+    }
+
     /// True when the name at `at..end` is the whole target of a `for` statement
     /// (`for name in ...:` starting its logical line).
     fn is_for_target(&self, at: usize, end: usize, before: Option<usize>) -> bool {
-        let Some(before) = before else {
+        let Some(keyword) = self.for_keyword(end, before) else {
             return false;
         };
-        if self.word_ending_at(before) != Some("for") {
-            return false;
-        }
-        let keyword = self.word_start(before + 1);
         let line = self.logical_line(at);
         let first = line.start + crate::source::indent_len(&self.text[line.clone()]);
-        let starts_line = keyword == first
-            || (self.prev_code(keyword).is_some_and(|async_end| {
+        keyword == first
+            || self.prev_code(keyword).is_some_and(|async_end| {
                 self.word_ending_at(async_end) == Some("async")
                     && self.word_start(async_end + 1) == first
-            }));
-        let next = self.skip_blanks(end);
-        starts_line && &self.text[next..self.word_end(next)] == "in"
+            })
     }
 
     /// True when the name at `at..end` is the whole target of a comprehension's `for`
@@ -520,13 +525,7 @@ impl<'a> Resolver<'a> {
     /// and before the rest of the comprehension (the iterable included, which is why
     /// another use of the name there is not resolved).
     fn is_comprehension_target(&self, at: usize, end: usize, before: Option<usize>) -> bool {
-        let Some(before) = before else {
-            return false;
-        };
-        let next = self.skip_blanks(end);
-        if self.word_ending_at(before) != Some("for")
-            || &self.text[next..self.word_end(next)] != "in"
-        {
+        if self.for_keyword(end, before).is_none() {
             return false;
         }
         let line = self.logical_line(at);

@@ -56,6 +56,7 @@ pub struct FileOutcome {
 pub struct Checker<'c> {
     pub config: &'c Config,
     selection: Selection,
+    /// The last parts of the names rules govern (None: no rule names one).
     needles: Option<Words>,
     base: ConfigBase,
     /// Whether findings carry the fix of import, attribute and string findings (off
@@ -148,15 +149,6 @@ impl<'c> Checker<'c> {
             name: Some(parts.join(".")),
             is_package,
         }
-    }
-
-    /// True when `text` contains, as a whole word, the last part of a name a rule
-    /// governs (no reference to such a name can exist otherwise).
-    fn mentions_a_name(&self, bytes: &[u8]) -> bool {
-        let Some(needles) = &self.needles else {
-            return false;
-        };
-        needles.occur_in(bytes)
     }
 
     /// The references of a file whose imports are `light`, found without parsing it:
@@ -319,8 +311,11 @@ impl<'c> Checker<'c> {
         let has_patterns = rules
             .iter()
             .any(|(_, rule)| matches!(rule.kind, RuleKind::Pattern { .. }));
-        let needs_model =
-            (has_ast_rules || parse_enabled) && (!prefilter || self.mentions_a_name(&bytes));
+        let mentions_a_name = || {
+            let names = self.needles.as_ref();
+            names.is_some_and(|names| names.occur_in(&bytes))
+        };
+        let needs_model = (has_ast_rules || parse_enabled) && (!prefilter || mentions_a_name());
         // Most walked files stop here, before their text is even decoded.
         if !needs_model && !has_patterns && std::str::from_utf8(&bytes).is_ok() {
             return outcome;
@@ -825,7 +820,8 @@ impl Words {
         }
     }
 
-    /// Whether one of the words is a whole word of `text`.
+    /// Whether one of the words is a whole word of `text` (no reference to a governed
+    /// name can exist in a file that does not hold its last part as a word).
     fn occur_in(&self, text: &[u8]) -> bool {
         let is_word = |byte: &u8| WORD_BYTES[usize::from(*byte)];
         let mut rest = text;
