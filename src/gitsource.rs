@@ -1,9 +1,12 @@
 //! Where the Python to check comes from: the git index (staged blobs), commits, the
 //! working tree or stdin, and which of its lines count as changed.
 //!
-//! Everything git-related goes through libgit2 (`git2`); the product never runs `git`.
+//! Everything git-related goes through libgit2 (`git2`), except reading the index for
+//! `--staged`, which [`crate::index_diff`] does faster; the product never runs `git`.
 
+use crate::index_diff;
 use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Patch, Repository, Tree};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
@@ -213,7 +216,11 @@ struct Changed {
 }
 
 /// The Python files a diff adds or modifies, with the lines it adds.
-fn changed_files(diff: &git2::Diff<'_>, specs: &[String]) -> GitResult<Vec<Changed>> {
+fn changed_files(
+    repo: &Repository,
+    diff: &git2::Diff<'_>,
+    specs: &[String],
+) -> GitResult<Vec<Changed>> {
     let mut files = Vec::new();
     for (index, delta) in diff.deltas().enumerate() {
         if !matches!(
@@ -240,17 +247,10 @@ fn changed_files(diff: &git2::Diff<'_>, specs: &[String]) -> GitResult<Vec<Chang
         if !is_python_path(&path) || !in_specs(&path, specs) {
             continue;
         }
-        let lines = if matches!(delta.status(), Delta::Added | Delta::Untracked)
-            || delta.flags().is_binary()
-        {
+        let lines = if matches!(delta.status(), Delta::Added | Delta::Untracked) {
             LineSet::All
         } else {
-            let patch = Patch::from_diff(diff, index)
-                .map_err(|error| format!("{path}: cannot diff: {}", error.message()))?;
-            match patch {
-                Some(patch) if !patch.delta().flags().is_binary() => hunk_lines(&patch),
-                _ => LineSet::All,
-            }
+            modified_lines(repo, diff, index, &path)?
         };
         files.push(Changed {
             path,
@@ -259,6 +259,31 @@ fn changed_files(diff: &git2::Diff<'_>, specs: &[String]) -> GitResult<Vec<Chang
         });
     }
     Ok(files)
+}
+
+/// The new lines of the `index`th delta of `diff`: from the text of its two blobs
+/// when both are in the object database (as the index fast path judges them), else
+/// from libgit2's patch (a work-tree file).
+fn modified_lines(
+    repo: &Repository,
+    diff: &git2::Diff<'_>,
+    index: usize,
+    path: &str,
+) -> GitResult<LineSet> {
+    let delta = diff.get_delta(index);
+    if let Some(delta) = &delta {
+        let old = repo.find_blob(delta.old_file().id());
+        let new = repo.find_blob(delta.new_file().id());
+        if let (Ok(old), Ok(new)) = (old, new) {
+            return blob_changes(old.content(), new.content(), path);
+        }
+    }
+    let patch = Patch::from_diff(diff, index)
+        .map_err(|error| format!("{path}: cannot diff: {}", error.message()))?;
+    Ok(match patch {
+        Some(patch) if !patch.delta().flags().is_binary() => hunk_lines(&patch),
+        _ => LineSet::All,
+    })
 }
 
 fn hunk_lines(patch: &Patch<'_>) -> LineSet {
@@ -297,24 +322,28 @@ fn blob_inputs(
         .collect()
 }
 
-/// The index git is committing from: `GIT_INDEX_FILE` when git sets it (as it does
-/// for `git commit -a` and `git commit PATH`), else the repository's index.
-fn staged_index(ws: &Workspace, repo: &Repository) -> GitResult<git2::Index> {
+/// The index file git is committing from: `GIT_INDEX_FILE` when git sets it (as it
+/// does for `git commit -a` and `git commit PATH`), else the repository's index.
+fn staged_index_path(ws: &Workspace, repo: &Repository) -> PathBuf {
     match std::env::var_os("GIT_INDEX_FILE").filter(|value| !value.is_empty()) {
-        Some(file) => {
-            let path = ws.cwd.join(PathBuf::from(file));
-            git2::Index::open(&path).map_err(|error| {
-                format!(
-                    "{}: cannot read the git index: {}",
-                    path.display(),
-                    error.message()
-                )
-            })
-        }
-        None => repo
-            .index()
-            .map_err(|error| format!("cannot read the git index: {}", error.message())),
+        Some(file) => ws.cwd.join(PathBuf::from(file)),
+        None => repo.path().join("index"),
     }
+}
+
+fn open_index(ws: &Workspace, repo: &Repository) -> GitResult<git2::Index> {
+    if std::env::var_os("GIT_INDEX_FILE").is_some_and(|value| !value.is_empty()) {
+        let path = staged_index_path(ws, repo);
+        return git2::Index::open(&path).map_err(|error| {
+            format!(
+                "{}: cannot read the git index: {}",
+                path.display(),
+                error.message()
+            )
+        });
+    }
+    repo.index()
+        .map_err(|error| format!("cannot read the git index: {}", error.message()))
 }
 
 /// Staged mode: the index blobs of changed Python files and the lines changed versus
@@ -322,7 +351,15 @@ fn staged_index(ws: &Workspace, repo: &Repository) -> GitResult<git2::Index> {
 pub fn staged(ws: &Workspace, paths: &[PathBuf]) -> GitResult<(Vec<FileInput>, Vec<String>)> {
     let repo = ws.repo("--staged")?;
     let specs = ws.pathspecs(paths)?;
-    let index = staged_index(ws, repo)?;
+    let tree = head_tree(repo)?;
+    if let Some(files) = index_diff::staged_files(repo, &staged_index_path(ws, repo), tree.as_ref())
+    {
+        let wanted = files
+            .into_iter()
+            .filter(|file| is_python_path(&file.path) && in_specs(&file.path, &specs));
+        return Ok((staged_file_inputs(repo, wanted)?, Vec::new()));
+    }
+    let index = open_index(ws, repo)?;
     let mut unmerged = Vec::new();
     if index.has_conflicts() {
         if let Ok(conflicts) = index.conflicts() {
@@ -338,17 +375,68 @@ pub fn staged(ws: &Workspace, paths: &[PathBuf]) -> GitResult<(Vec<FileInput>, V
             }
         }
     }
-    let tree = head_tree(repo)?;
     let mut options = diff_options(&specs);
     let mut diff = repo
         .diff_tree_to_index(tree.as_ref(), Some(&index), Some(&mut options))
         .map_err(|error| format!("cannot diff the index against HEAD: {}", error.message()))?;
     find_renames(&mut diff)?;
-    let changed = changed_files(&diff, &specs)?
+    let changed = changed_files(repo, &diff, &specs)?
         .into_iter()
         .filter(|changed| !unmerged.contains(&changed.path));
     let inputs = blob_inputs(repo, changed)?;
     Ok((inputs, unmerged))
+}
+
+/// Inputs for files the index adds or modifies in place: the staged blob, with the
+/// lines that differ from HEAD's blob (every line of an added file). The blobs are
+/// read in turn; their line diffs run in parallel.
+fn staged_file_inputs(
+    repo: &Repository,
+    files: impl Iterator<Item = index_diff::StagedFile>,
+) -> GitResult<Vec<FileInput>> {
+    let mut read = Vec::new();
+    for file in files {
+        let new = read_blob(repo, &file.path, file.blob)?;
+        let old = match file.old_blob {
+            Some(old) => Some(read_blob(repo, &file.path, old)?),
+            None => None,
+        };
+        read.push((file.path, new, old));
+    }
+    read.into_par_iter()
+        .map(|(path, new, old)| {
+            let changed = match old {
+                Some(old) => blob_changes(&old, &new, &path)?,
+                None => LineSet::All,
+            };
+            Ok(FileInput {
+                path,
+                content: Content::Bytes(new),
+                changed,
+                prefilter: false,
+            })
+        })
+        .collect()
+}
+
+/// The lines of `new` that differ from `old`, compared as text (every line when
+/// either holds a NUL byte, as git judges binary content). Diff attributes are not
+/// consulted: looking them up would read the whole index again.
+fn blob_changes(old: &[u8], new: &[u8], path: &str) -> GitResult<LineSet> {
+    let mut options = diff_options(&[]);
+    let patch = Patch::from_buffers(
+        old,
+        Some(Path::new(path)),
+        new,
+        Some(Path::new(path)),
+        Some(&mut options),
+    )
+    .map_err(|error| format!("{path}: cannot diff: {}", error.message()))?;
+    Ok(if patch.delta().flags().is_binary() {
+        LineSet::All
+    } else {
+        hunk_lines(&patch)
+    })
 }
 
 /// Working-tree files changed versus `base` (HEAD when None), untracked files included.
@@ -377,7 +465,7 @@ pub fn worktree_changes(
         .diff_tree_to_workdir_with_index(tree.as_ref(), Some(&mut options))
         .map_err(|error| format!("cannot diff the work tree: {}", error.message()))?;
     find_renames(&mut diff)?;
-    Ok(changed_files(&diff, &specs)?
+    Ok(changed_files(repo, &diff, &specs)?
         .into_iter()
         .map(|changed| FileInput {
             content: Content::Disk(ws.root.join(&changed.path)),
@@ -437,7 +525,7 @@ pub fn between_refs(
         .diff_tree_to_tree(old.as_ref(), Some(&new), Some(&mut options))
         .map_err(|error| format!("cannot diff {from}..{to}: {}", error.message()))?;
     find_renames(&mut diff)?;
-    blob_inputs(repo, changed_files(&diff, &specs)?)
+    blob_inputs(repo, changed_files(repo, &diff, &specs)?)
 }
 
 /// The lines of `buffer` that differ from `path` as committed in HEAD (every line

@@ -20,6 +20,7 @@ pub mod fixes;
 pub mod gitsource;
 pub mod hook;
 pub mod import_syntax;
+pub mod index_diff;
 pub mod lexical;
 pub mod output;
 pub mod project;

@@ -331,3 +331,152 @@ fn staged_new_attribute_chain_through_a_legacy_import_is_reported() {
     out.assert_code(1);
     assert_eq!(out.locs(), vec![loc("app.py", 4, 5, "pkg-ws")]);
 }
+
+/// A committed tree of packages several directories deep, each module holding a
+/// legacy violation that later edits must not report.
+fn nested_tree(repo: &Repo) {
+    for package in ["core", "api/handlers", "api/views", "jobs/nightly/tasks"] {
+        for module in ["a", "b", "c"] {
+            repo.write(
+                &format!("src/{package}/{module}.py"),
+                lines(&[UTILS_IMPORT, "", "def run():", "    return 1"]),
+            );
+        }
+    }
+    repo.write("docs/notes.txt", "notes\n");
+    repo.commit_all("tree");
+}
+
+/// Edits in three directories of the nested tree: a new violation in a deep module,
+/// a new module in a new directory, and a module whose mode alone changes.
+fn stage_nested_edits(repo: &Repo) {
+    repo.write(
+        "src/jobs/nightly/tasks/b.py",
+        lines(&[UTILS_IMPORT, "", "def run():", "    return 1", WS_IMPORT]),
+    );
+    repo.write("src/api/new/d.py", lines(&["import os", WS_IMPORT]));
+    repo.git(&["add", "src"]);
+    repo.git(&["update-index", "--chmod=+x", "src/core/a.py"]);
+}
+
+fn nested_expected() -> Vec<(String, usize, usize, String)> {
+    vec![
+        loc("src/api/new/d.py", 2, WS_COL, "ws-manager"),
+        loc("src/jobs/nightly/tasks/b.py", 5, WS_COL, "ws-manager"),
+    ]
+}
+
+#[test]
+fn staged_edits_deep_in_a_large_tree_report_only_their_new_lines() {
+    let repo = Repo::std();
+    nested_tree(&repo);
+    stage_nested_edits(&repo);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), nested_expected());
+}
+
+#[test]
+fn staged_result_is_the_same_when_a_deletion_is_staged_beside_the_edits() {
+    // A deletion could pair with an addition as a rename, which only the full diff
+    // detects: the same edits staged with an unrelated deletion give the same answer.
+    let repo = Repo::std();
+    nested_tree(&repo);
+    stage_nested_edits(&repo);
+    repo.git(&["rm", "-q", "docs/notes.txt"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), nested_expected());
+}
+
+#[test]
+fn staged_changes_are_found_when_the_index_cache_tree_is_from_another_commit() {
+    // `git reset --soft` leaves the index (and its cache-tree, all valid) at the newer
+    // commit while HEAD moves back: the directories differ from HEAD's trees.
+    let repo = Repo::std();
+    nested_tree(&repo);
+    stage_nested_edits(&repo);
+    repo.commit("edits");
+    repo.git(&["reset", "-q", "--soft", "HEAD~1"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), nested_expected());
+}
+
+#[test]
+fn staged_changes_are_found_when_the_index_has_no_cache_tree() {
+    // Unstaging everything and adding it back leaves no valid cache-tree node: every
+    // directory is compared entry by entry.
+    let repo = Repo::std();
+    nested_tree(&repo);
+    repo.git(&["rm", "-r", "-q", "--cached", "."]);
+    repo.git(&["add", "-A"]);
+    stage_nested_edits(&repo);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), nested_expected());
+}
+
+#[test]
+fn staged_file_replaced_by_a_directory_is_checked() {
+    let repo = Repo::std();
+    repo.write("pkg/tools.py", lines(&[UTILS_IMPORT]));
+    repo.commit_all("module");
+    repo.git(&["rm", "-q", "--cached", "pkg/tools.py"]);
+    repo.remove("pkg/tools.py");
+    repo.write("pkg/tools.py/__init__.py", lines(&[WS_IMPORT]));
+    repo.add(&["pkg/tools.py/__init__.py"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![loc("pkg/tools.py/__init__.py", 1, WS_COL, "ws-manager")]
+    );
+}
+
+#[test]
+fn staged_changed_lines_ignore_diff_attributes_that_mark_python_binary() {
+    for with_deletion in [false, true] {
+        let repo = Repo::std();
+        repo.write(".gitattributes", "*.py -diff\n");
+        repo.write("a.py", lines(&[UTILS_IMPORT, "x = 1"]));
+        repo.write("gone.txt", "bye\n");
+        repo.commit_all("base");
+
+        repo.write("a.py", lines(&[UTILS_IMPORT, "x = 1", WS_IMPORT]));
+        repo.add(&["a.py"]);
+        if with_deletion {
+            repo.git(&["rm", "-q", "gone.txt"]);
+        }
+
+        let out = repo.concise(&["check", "--staged"]);
+        out.assert_code(1);
+        assert_eq!(
+            out.locs(),
+            vec![loc("a.py", 3, WS_COL, "ws-manager")],
+            "with a staged deletion: {with_deletion}"
+        );
+    }
+}
+
+#[test]
+fn staged_with_a_damaged_index_exits_2_naming_the_index() {
+    let repo = Repo::std();
+    repo.write("a.py", "x = 1\n");
+    repo.commit_all("base");
+    let index = repo.root().join(".git/index");
+    let bytes = std::fs::read(&index).unwrap();
+    std::fs::write(&index, &bytes[..bytes.len() / 2]).unwrap();
+
+    let out = repo.run(&["check", "--staged"]);
+    out.assert_code(2);
+    let stderr = out.stderr_lines();
+    assert_eq!(stderr.len(), 1, "stderr: {}", out.stderr);
+    assert!(stderr[0].contains("index"), "stderr: {}", out.stderr);
+    assert!(out.stdout.trim().is_empty(), "stdout: {}", out.stdout);
+}
