@@ -47,8 +47,9 @@ pub struct FileInput {
     pub content: Content,
     pub changed: LineSet,
     /// True for files found by walking a directory: those are parsed only when their
-    /// bytes contain a name the rules could match (files named explicitly, stdin and
-    /// changed files are always parsed, so a malformed one always gets CAN000).
+    /// bytes contain a name the rules could match (files named explicitly and stdin are
+    /// always parsed, so a malformed one always gets CAN000; a diffed file at least in
+    /// the statements its change touches).
     pub prefilter: bool,
 }
 

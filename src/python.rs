@@ -11,6 +11,7 @@ use crate::source::{self, SourceText};
 use rustpython_parser::ast::{self, Ranged, Visitor};
 use rustpython_parser::text_size::TextSize;
 use rustpython_parser::Mode;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -232,6 +233,128 @@ pub fn model(source: &SourceText, layout: &source::Layout, module: &ModulePath) 
         }
     }
     builder.finish()
+}
+
+/// Whether every top-level statement of `source` that holds a line `touched` accepts
+/// (first and last line, 1-based) parses, each parsed on its own. A diffed file whose
+/// changed statements parse is valid wherever the change reached, without parsing
+/// the rest of it.
+pub fn touched_statements_parse(
+    source: &SourceText,
+    layout: &source::Layout,
+    touched: impl Fn(usize, usize) -> bool,
+) -> bool {
+    if layout.malformed || too_complex(layout).is_some() {
+        return false;
+    }
+    let text = source.text.as_str();
+    let touches = |range: &Range<usize>| {
+        let (first, last) = source.lines_of(range);
+        touched(first, last)
+    };
+    let lines = &layout.logical_lines;
+    statement_starts(text, lines, 0)
+        .into_iter()
+        .filter(|statement| touches(&statement.range))
+        .all(|statement| {
+            let members = class_members(text, &lines[statement.lines.clone()]);
+            let statement_text = match members {
+                // A class is parsed with only the members the change touches.
+                Some((header, members)) => {
+                    let mut kept = text[header].to_string();
+                    let mut touched_members = members.iter().filter(|member| touches(member));
+                    match touched_members.next() {
+                        Some(member) => {
+                            kept.push_str(&text[member.clone()]);
+                            touched_members.for_each(|member| kept.push_str(&text[member.clone()]));
+                        }
+                        None => kept.push_str(&text[members[0].clone()]),
+                    }
+                    Cow::Owned(kept)
+                }
+                None => Cow::Borrowed(&text[statement.range]),
+            };
+            parse_suite(&statement_text).is_ok()
+        })
+}
+
+/// One statement among its siblings: its byte range and its logical lines (indexes).
+struct Statement {
+    range: Range<usize>,
+    lines: Range<usize>,
+}
+
+/// The statements whose code starts in column `indent` among `lines` (logical lines
+/// of `text`): each starts at such a line (not a comment, not the `else`, `elif`,
+/// `except` or `finally` of the statement before, not what a decorator decorates)
+/// and runs to the next; blank, comment and more indented lines go with the
+/// statement before. The first statement also takes any lines before it.
+fn statement_starts(text: &str, lines: &[Range<usize>], indent: usize) -> Vec<Statement> {
+    let mut starts = vec![0];
+    let mut after_decorator = false;
+    for (index, line) in lines.iter().enumerate() {
+        let body = &text[line.clone()];
+        let code = &body[source::indent_len(body)..];
+        if code.is_empty() || code.starts_with('#') || body.len() - code.len() != indent {
+            continue;
+        }
+        let continues = after_decorator
+            || ["else", "elif", "except", "finally"]
+                .iter()
+                .any(|keyword| starts_with_keyword(code, keyword));
+        after_decorator = code.starts_with('@');
+        if !continues && index > 0 {
+            starts.push(index);
+        }
+    }
+    let end = lines.len();
+    let mut statements = Vec::with_capacity(starts.len());
+    for (at, &first) in starts.iter().enumerate() {
+        let last = starts.get(at + 1).copied().unwrap_or(end);
+        if first >= last {
+            continue;
+        }
+        statements.push(Statement {
+            range: lines[first].start..lines[last - 1].end,
+            lines: first..last,
+        });
+    }
+    statements
+}
+
+/// A `class` statement's header (decorators and `class ...:` line) and its members,
+/// as byte ranges; None for anything else or a class whose body is on its header's line.
+fn class_members(text: &str, lines: &[Range<usize>]) -> Option<(Range<usize>, Vec<Range<usize>>)> {
+    let header_at = lines
+        .iter()
+        .position(|line| !text[line.clone()].starts_with('@'))?;
+    if !starts_with_keyword(&text[lines[header_at].clone()], "class") {
+        return None;
+    }
+    let body = &lines[header_at + 1..];
+    let indent = body.iter().find_map(|line| {
+        let body = &text[line.clone()];
+        let code = &body[source::indent_len(body)..];
+        (!code.is_empty() && !code.starts_with('#')).then(|| body.len() - code.len())
+    })?;
+    if indent == 0 {
+        return None;
+    }
+    let members: Vec<Range<usize>> = statement_starts(text, body, indent)
+        .into_iter()
+        .map(|member| member.range)
+        .collect();
+    let header = lines[0].start..lines[header_at].end;
+    (!members.is_empty()).then_some((header, members))
+}
+
+fn starts_with_keyword(line: &str, keyword: &str) -> bool {
+    line.strip_prefix(keyword).is_some_and(|rest| {
+        !rest
+            .chars()
+            .next()
+            .is_some_and(|next| next == '_' || next.is_alphanumeric())
+    })
 }
 
 /// Parses one import statement's text starting at `offset`; an import whose
@@ -1080,6 +1203,59 @@ mod tests {
 
     fn dotted(model: &PyModel) -> Vec<&str> {
         model.references.iter().map(|r| r.dotted.as_str()).collect()
+    }
+
+    /// Whether the statements touching `lines` (1-based) of `text` parse.
+    fn touched_parse(text: &str, lines: &[usize]) -> bool {
+        let source = SourceText::decode(text.as_bytes());
+        let layout = source::scan(&source.text);
+        touched_statements_parse(&source, &layout, |first, last| {
+            lines.iter().any(|line| (first..=last).contains(line))
+        })
+    }
+
+    #[test]
+    fn only_the_touched_top_level_statements_must_parse() {
+        let text = "import os\n\ndef broken()\n    pass\n\ndef fine():\n    return os\n";
+        assert!(touched_parse(text, &[1]));
+        assert!(touched_parse(text, &[7]));
+        assert!(
+            !touched_parse(text, &[4]),
+            "the body belongs to the broken def"
+        );
+        assert!(!touched_parse(text, &[1, 3]));
+        assert!(touched_parse(text, &[]));
+    }
+
+    #[test]
+    fn clauses_decorators_and_column_0_comments_stay_with_their_statement() {
+        let text = "if a:\n    x = 1\nelif b:\n    x = 2\nelse:\n    x = 3\ntry:\n    pass\nexcept* E:\n    pass\nfinally:\n    pass\n@decorator\n@other\ndef f():\n    y = 1\n# a note in column 0\n    return y\nelsewhere = 1\n";
+        for line in 1..=19 {
+            assert!(touched_parse(text, &[line]), "line {line}");
+        }
+    }
+
+    #[test]
+    fn a_class_is_parsed_with_only_its_touched_members() {
+        let text = "@dataclass\nclass Big(Base):\n    \"\"\"Doc.\"\"\"\n\n    def good(self):\n        return 1\n\n    @property\n    def bad(self)\n        return 2\n\n    x = 3\n";
+        assert!(touched_parse(text, &[6]));
+        assert!(touched_parse(text, &[12]));
+        assert!(touched_parse(text, &[2]), "the header alone keeps a member");
+        assert!(
+            !touched_parse(text, &[8]),
+            "a decorator goes with its method"
+        );
+        assert!(!touched_parse(text, &[10]));
+        assert!(!touched_parse(
+            "class C:\n    def f()\n        pass\n",
+            &[1]
+        ));
+    }
+
+    #[test]
+    fn unclosed_text_is_never_judged_by_its_parts() {
+        assert!(!touched_parse("import os\nx = (\n", &[1]));
+        assert!(!touched_parse("import os\ns = '''\n", &[1]));
     }
 
     #[test]

@@ -329,11 +329,24 @@ impl<'c> Checker<'c> {
             return outcome;
         }
         let module = self.module_path(&config_path);
+        // A diffed file whose changed statements parse on their own is, like a walked
+        // file, not parsed whole unless its references need it.
+        let diffed = match changed {
+            LineSet::Some(_) => {
+                !keep_source
+                    && needs_model
+                    && python::touched_statements_parse(&source, &layout, |first, last| {
+                        changed.touches(first, last)
+                    })
+            }
+            LineSet::All => false,
+        };
         let model = if !needs_model {
             PyModel::default()
-        } else if prefilter && !keep_source {
-            // A walked file: resolve its imports lexically, and parse it whole only
-            // when something beyond its import statements could refer to a rule's name.
+        } else if (prefilter || diffed) && !keep_source {
+            // A walked or diffed file: resolve its imports lexically, and parse it
+            // whole only when something beyond its import statements could refer to
+            // a rule's name.
             let mut light = python::imports_only(&source, &layout, &module);
             match self.lexical_references(&light, &layout, &source.text, &module, &rules) {
                 Some(references) => {

@@ -150,6 +150,66 @@ fn parse_failure_in_staged_mode_reports_changed_imports() {
     let out = repo.concise(&["check", "--staged"]);
     out.assert_code(1);
     assert_eq!(out.locs(), vec![loc("py2.py", 3, UTILS_COL, "old-utils")]);
+    // The change itself parses: the untouched Python 2 line is not the commit's doing.
+    assert_eq!(out.parse_warnings().len(), 0, "stdout:\n{}", out.stdout);
+}
+
+#[test]
+fn staged_change_that_breaks_its_statement_gets_a_parse_warning() {
+    let repo = Repo::std();
+    repo.write(
+        "svc.py",
+        lines(&["import os", "", "def run():", "    return os.getcwd()"]),
+    );
+    repo.commit_all("base");
+    repo.write(
+        "svc.py",
+        lines(&[
+            "import os",
+            UTILS_IMPORT,
+            "",
+            "def run()",
+            "    return os.getcwd()",
+        ]),
+    );
+    repo.add(&["svc.py"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("svc.py", 2, UTILS_COL, "old-utils")]);
+    assert_one_parse_warning(&out, "svc.py");
+}
+
+#[test]
+fn staged_edit_of_one_method_in_a_large_class_is_checked_on_its_lines() {
+    let repo = Repo::std();
+    let mut base = vec![
+        WS_IMPORT.to_string(),
+        String::new(),
+        "class Service:".to_string(),
+    ];
+    for index in 0..200 {
+        base.push(format!("    def method_{index}(self):"));
+        base.push(format!("        return {index}"));
+    }
+    let base_refs: Vec<&str> = base.iter().map(String::as_str).collect();
+    repo.write("svc.py", lines(&base_refs));
+    repo.commit_all("base");
+
+    let mut edited = base.clone();
+    // Inside method_100: a new nested import of a deprecated name.
+    edited.insert(204, format!("        {UTILS_IMPORT}"));
+    let edited_refs: Vec<&str> = edited.iter().map(String::as_str).collect();
+    repo.write("svc.py", lines(&edited_refs));
+    repo.add(&["svc.py"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![loc("svc.py", 205, UTILS_COL + 8, "old-utils")]
+    );
+    assert_eq!(out.parse_warnings().len(), 0, "stdout:\n{}", out.stdout);
 }
 
 #[test]
