@@ -276,7 +276,7 @@ fn modified_lines(
         let old = repo.find_blob(delta.old_file().id());
         let new = repo.find_blob(delta.new_file().id());
         if let (Ok(old), Ok(new)) = (old, new) {
-            return blob_changes(old.content(), new.content(), path);
+            return Ok(blob_changes(old.content(), new.content()));
         }
     }
     let patch = Patch::from_diff(diff, index)
@@ -404,40 +404,57 @@ fn staged_file_inputs(
         };
         read.push((file.path, new, old));
     }
-    read.into_par_iter()
-        .map(|(path, new, old)| {
-            let changed = match old {
-                Some(old) => blob_changes(&old, &new, &path)?,
+    Ok(read
+        .into_par_iter()
+        .map(|(path, new, old)| FileInput {
+            changed: match old {
+                Some(old) => blob_changes(&old, &new),
                 None => LineSet::All,
-            };
-            Ok(FileInput {
-                path,
-                content: Content::Bytes(new),
-                changed,
-                prefilter: false,
-            })
+            },
+            path,
+            content: Content::Bytes(new),
+            prefilter: false,
         })
-        .collect()
+        .collect())
 }
 
-/// The lines of `new` that differ from `old`, compared as text (every line when
-/// either holds a NUL byte, as git judges binary content). Diff attributes are not
-/// consulted: looking them up would read the whole index again.
-fn blob_changes(old: &[u8], new: &[u8], path: &str) -> GitResult<LineSet> {
-    let mut options = diff_options(&[]);
-    let patch = Patch::from_buffers(
-        old,
-        Some(Path::new(path)),
-        new,
-        Some(Path::new(path)),
-        Some(&mut options),
-    )
-    .map_err(|error| format!("{path}: cannot diff: {}", error.message()))?;
-    Ok(if patch.delta().flags().is_binary() {
-        LineSet::All
-    } else {
-        hunk_lines(&patch)
-    })
+/// How long one file's line diff may search for the smallest edit before it settles
+/// for a coarser one (which can only count more lines as changed).
+const LINE_DIFF_DEADLINE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// How much of a blob git looks at for a NUL byte to call it binary.
+const BINARY_PROBE_BYTES: usize = 8000;
+
+/// The lines of `new` that differ from `old`: the lines a Myers line diff (shifted to
+/// the canonical place, as git's is) inserts or replaces; every line when either blob
+/// is binary by git's test (a NUL byte in its first 8000 bytes). Diff attributes are
+/// not consulted, and the blobs are not hashed again, as libgit2's patch would.
+fn blob_changes(old: &[u8], new: &[u8]) -> LineSet {
+    let binary =
+        |bytes: &[u8]| memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE_BYTES)]).is_some();
+    if binary(old) || binary(new) {
+        return LineSet::All;
+    }
+    let old_lines: Vec<&[u8]> = old.split_inclusive(|&byte| byte == b'\n').collect();
+    let new_lines: Vec<&[u8]> = new.split_inclusive(|&byte| byte == b'\n').collect();
+    let deadline = std::time::Instant::now() + LINE_DIFF_DEADLINE;
+    let operations = similar::capture_diff_slices_deadline(
+        similar::Algorithm::Myers,
+        &old_lines,
+        &new_lines,
+        Some(deadline),
+    );
+    let mut lines = BTreeSet::new();
+    for operation in operations {
+        if matches!(
+            operation.tag(),
+            similar::DiffTag::Insert | similar::DiffTag::Replace
+        ) {
+            let added = operation.new_range();
+            lines.extend(added.start + 1..=added.end);
+        }
+    }
+    LineSet::Some(lines)
 }
 
 /// Working-tree files changed versus `base` (HEAD when None), untracked files included.
@@ -654,6 +671,35 @@ pub fn io_reason(error: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn changed(old: &str, new: &str) -> Vec<usize> {
+        match blob_changes(old.as_bytes(), new.as_bytes()) {
+            LineSet::Some(lines) => lines.into_iter().collect(),
+            LineSet::All => panic!("text judged binary"),
+        }
+    }
+
+    #[test]
+    fn blob_changes_are_the_inserted_and_replaced_new_lines() {
+        assert_eq!(changed("a\nb\nc\n", "a\nB\nc\nd\n"), vec![2, 4]);
+        assert_eq!(changed("a\nb\nc\n", "a\nc\n"), Vec::<usize>::new());
+        assert_eq!(changed("a\nb", "a\nb\n"), vec![2]);
+        assert_eq!(changed("", "x\n"), vec![1]);
+        // Where git places an inserted function between two alike ones.
+        assert_eq!(
+            changed(
+                "def a():\n    return 1\n\ndef c():\n    return 1\n",
+                "def a():\n    return 1\n\ndef b():\n    return 1\n\ndef c():\n    return 1\n"
+            ),
+            vec![4, 5, 6]
+        );
+    }
+
+    #[test]
+    fn blob_changes_of_binary_blobs_are_every_line() {
+        assert_eq!(blob_changes(b"a\n", b"a\n\0b\n"), LineSet::All);
+        assert_eq!(blob_changes(b"\0", b"a\n"), LineSet::All);
+    }
 
     #[test]
     fn line_sets_answer_range_questions() {
