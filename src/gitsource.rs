@@ -418,6 +418,20 @@ fn staged_file_inputs(
         .collect())
 }
 
+/// The lines of `bytes`, each with its line break.
+fn lines_of(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut lines = Vec::with_capacity(bytes.len() / 32 + 1);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes) {
+        lines.push(&bytes[start..=end]);
+        start = end + 1;
+    }
+    if start < bytes.len() {
+        lines.push(&bytes[start..]);
+    }
+    lines
+}
+
 /// How long one file's line diff may search for the smallest edit before it settles
 /// for a coarser one (which can only count more lines as changed).
 const LINE_DIFF_DEADLINE: std::time::Duration = std::time::Duration::from_millis(500);
@@ -435,8 +449,8 @@ fn blob_changes(old: &[u8], new: &[u8]) -> LineSet {
     if binary(old) || binary(new) {
         return LineSet::All;
     }
-    let old_lines: Vec<&[u8]> = old.split_inclusive(|&byte| byte == b'\n').collect();
-    let new_lines: Vec<&[u8]> = new.split_inclusive(|&byte| byte == b'\n').collect();
+    let old_lines = lines_of(old);
+    let new_lines = lines_of(new);
     let deadline = std::time::Instant::now() + LINE_DIFF_DEADLINE;
     let operations = similar::capture_diff_slices_deadline(
         similar::Algorithm::Myers,
