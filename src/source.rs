@@ -15,9 +15,29 @@ pub struct SourceText {
     pub decode_problem: Option<String>,
     /// True when the bytes were Latin-1 (declared by a PEP 263 comment).
     pub latin1: bool,
-    /// Where each line starts; built on first use (most files walked by a scan never
-    /// need a line number).
-    line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Where each line starts, found on demand only as far into the text as a
+    /// question needs (most files walked by a scan never need a line number, and most
+    /// findings are import statements near the top).
+    line_index: std::cell::RefCell<LineIndex>,
+}
+
+/// The line starts found so far: every one up to byte offset `scanned`.
+#[derive(Debug)]
+struct LineIndex {
+    starts: Vec<usize>,
+    scanned: usize,
+}
+
+/// How far past what a question needs the line index scans at a time.
+const LINE_INDEX_STEP: usize = 8 * 1024;
+
+/// What a question about lines needs the index to hold.
+enum Needed {
+    /// Every line start at or before this offset.
+    Offset(usize),
+    /// The starts of this many lines (fewer if the text has fewer).
+    Lines(usize),
+    Everything,
 }
 
 impl SourceText {
@@ -70,57 +90,79 @@ impl SourceText {
             has_bom,
             decode_problem,
             latin1: false,
-            line_starts: std::sync::OnceLock::new(),
+            line_index: std::cell::RefCell::new(LineIndex {
+                starts: vec![0],
+                scanned: 0,
+            }),
         }
     }
 
-    fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
-            let mut starts = Vec::with_capacity(self.text.len() / 32 + 2);
-            starts.push(0);
-            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|index| index + 1));
-            starts
-        })
+    /// Runs `answer` on the line starts once the index holds what `needed` says.
+    fn with_line_starts<R>(&self, needed: Needed, answer: impl FnOnce(&[usize]) -> R) -> R {
+        let mut index = self.line_index.borrow_mut();
+        let bytes = self.text.as_bytes();
+        loop {
+            let enough = match needed {
+                Needed::Offset(offset) => index.scanned > offset,
+                Needed::Lines(count) => index.starts.len() >= count,
+                Needed::Everything => false,
+            };
+            if enough || index.scanned >= bytes.len() {
+                break;
+            }
+            let from = index.scanned;
+            let to = match needed {
+                Needed::Offset(offset) => offset.saturating_add(LINE_INDEX_STEP),
+                Needed::Lines(_) => from + LINE_INDEX_STEP,
+                Needed::Everything => bytes.len(),
+            }
+            .min(bytes.len());
+            let found = memchr::memchr_iter(b'\n', &bytes[from..to]).map(|at| from + at + 1);
+            index.starts.extend(found);
+            index.scanned = to;
+        }
+        answer(&index.starts)
     }
 
     /// Number of physical lines (a final line without a newline counts).
     pub fn line_count(&self) -> usize {
+        let starts = self.with_line_starts(Needed::Everything, <[usize]>::len);
         if self.text.ends_with('\n') {
-            self.line_starts().len() - 1
+            starts - 1
         } else {
-            self.line_starts().len()
+            starts
         }
     }
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts().binary_search(&offset) {
-            Ok(index) => index + 1,
-            Err(index) => index,
-        }
+        self.with_line_starts(Needed::Offset(offset), |starts| {
+            match starts.binary_search(&offset) {
+                Ok(index) => index + 1,
+                Err(index) => index,
+            }
+        })
     }
 
     /// 1-based (line, character column) of a byte offset.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = self.clamp(offset);
         let line = self.line_of(offset);
-        let start = self.line_starts()[line - 1];
+        let start = self.line_start(line);
         let column = self.text[start..offset].chars().count() + 1;
         (line, column)
     }
 
     /// Byte range of 1-based `line` without its line ending.
     pub fn line_range(&self, line: usize) -> Range<usize> {
-        let start = self
-            .line_starts()
-            .get(line - 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        let mut end = self
-            .line_starts()
-            .get(line)
-            .map(|next| next - 1)
-            .unwrap_or(self.text.len());
+        let text_end = self.text.len();
+        let (start, next) = self.with_line_starts(Needed::Lines(line + 1), |starts| {
+            (
+                starts.get(line - 1).copied().unwrap_or(text_end),
+                starts.get(line).copied(),
+            )
+        });
+        let mut end = next.map(|next| next - 1).unwrap_or(text_end);
         if end > start && self.text.as_bytes()[end - 1] == b'\r' {
             end -= 1;
         }
@@ -144,10 +186,13 @@ impl SourceText {
 
     /// Offset of 1-based `line` start.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts()
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len())
+        let text_end = self.text.len();
+        self.with_line_starts(Needed::Lines(line), |starts| {
+            starts
+                .get(line.saturating_sub(1))
+                .copied()
+                .unwrap_or(text_end)
+        })
     }
 
     /// The line ending the file uses ("\r\n" if its first line ends so).
