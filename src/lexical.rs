@@ -148,22 +148,32 @@ impl<'a> Resolver<'a> {
     /// True when an `import` keyword in code lies outside the import statements the
     /// model holds (`if x: import re`, `a = 1; import re`): names bound there are
     /// unknown to the resolver.
+    /// The model's import statements must have been found lexically
+    /// ([`crate::python::imports_only`]), which records where the text says `import`.
     pub fn has_unmodelled_imports(&self) -> bool {
-        self.occurrences("import").any(|at| {
-            !self.in_import(at) && self.comment_at(at).is_none() && self.string_at(at).is_none()
-        })
+        let word = "import".len();
+        self.model
+            .import_offsets
+            .iter()
+            .filter(|&&at| self.is_whole_word(at, word))
+            .any(|&at| {
+                !self.in_import(at) && self.comment_at(at).is_none() && self.string_at(at).is_none()
+            })
     }
 
     /// Where `word` stands in the text as a whole word (code, strings and comments alike).
     fn occurrences<'w>(&'w self, word: &'w str) -> impl Iterator<Item = usize> + 'w {
-        memchr::memmem::find_iter(self.bytes, word.as_bytes()).filter(move |&at| {
-            (at == 0 || !is_ident_continue(self.bytes[at - 1]))
-                && !self
-                    .bytes
-                    .get(at + word.len())
-                    .copied()
-                    .is_some_and(is_ident_continue)
-        })
+        memchr::memmem::find_iter(self.bytes, word.as_bytes())
+            .filter(move |&at| self.is_whole_word(at, word.len()))
+    }
+
+    fn is_whole_word(&self, at: usize, len: usize) -> bool {
+        (at == 0 || !is_ident_continue(self.bytes[at - 1]))
+            && !self
+                .bytes
+                .get(at + len)
+                .copied()
+                .is_some_and(is_ident_continue)
     }
 
     /// The reference `literal` makes when it is the first argument of a call that

@@ -176,6 +176,9 @@ pub struct PyModel {
     /// Every name read somewhere in the file.
     pub used_names: std::collections::HashSet<String>,
     pub problem: Option<ParseProblem>,
+    /// Where the text holds `import` (as a word or inside one), when import statements
+    /// were looked for lexically: the lexical resolver asks the same question.
+    pub import_offsets: Vec<usize>,
 }
 
 /// The imports of `source` found lexically, one logical line at a time, without
@@ -188,15 +191,15 @@ pub fn imports_only(source: &SourceText, layout: &source::Layout, module: &Modul
     builder.finish()
 }
 
-/// The logical lines of `text` that hold the word `import` somewhere (every import
-/// statement does), in order: far fewer than all lines, found by one substring search.
+/// The logical lines of `layout` that hold one of `offsets` (where the text says
+/// `import`: every import statement does), in order: far fewer than all lines.
 fn lines_with_import<'l>(
-    text: &'l str,
+    offsets: &'l [usize],
     layout: &'l source::Layout,
 ) -> impl Iterator<Item = &'l Range<usize>> {
     let lines = &layout.logical_lines;
     let mut last = None;
-    memchr::memmem::find_iter(text.as_bytes(), b"import").filter_map(move |at| {
+    offsets.iter().filter_map(move |&at| {
         let index = lines
             .partition_point(|line| line.start <= at)
             .checked_sub(1)?;
@@ -591,7 +594,8 @@ impl<'a> Builder<'a> {
     /// Parses each logical line that starts with `import`/`from` and satisfies `wanted`.
     fn recover_imports(&mut self, layout: &source::Layout, wanted: impl Fn(&Range<usize>) -> bool) {
         let text = self.text;
-        for line in lines_with_import(text, layout) {
+        let offsets: Vec<usize> = memchr::memmem::find_iter(text.as_bytes(), b"import").collect();
+        for line in lines_with_import(&offsets, layout) {
             if !wanted(line) {
                 continue;
             }
@@ -628,6 +632,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        self.model.import_offsets = offsets;
     }
 
     fn import_stmt(&mut self, stmt: ast::Stmt, nested: bool) {
