@@ -7,6 +7,7 @@
 //! on blanked lines, or in a file that cannot be recovered that way, are parsed one
 //! logical line at a time.
 
+use crate::import_syntax::{self, ImportSyntax};
 use crate::source::{self, SourceText};
 use rustpython_parser::ast::{self, Ranged, Visitor};
 use rustpython_parser::text_size::TextSize;
@@ -615,15 +616,14 @@ impl<'a> Builder<'a> {
             };
             let snippet = &text[start..line.end];
             let nested = start > line.start;
-            if let Some(mut statement) = crate::import_syntax::parse(snippet, start) {
-                crate::import_syntax::shift_aliases(&mut statement, start);
-                self.import_stmt(statement, nested);
+            if let Some(statement) = import_syntax::parse(snippet, start) {
+                self.on_import(statement, nested);
                 continue;
             }
             if let Some((module, unclosed)) = parse_import_snippet(snippet, offset) {
                 let first = self.model.imports.len();
-                for stmt in module.body {
-                    self.import_stmt(stmt, nested);
+                for statement in module.body.iter().filter_map(import_syntax::from_ast) {
+                    self.on_import(statement, nested);
                 }
                 let end = line.end.min(self.text.len());
                 for stmt in &mut self.model.imports[first..] {
@@ -633,17 +633,6 @@ impl<'a> Builder<'a> {
             }
         }
         self.model.import_offsets = offsets;
-    }
-
-    fn import_stmt(&mut self, stmt: ast::Stmt, nested: bool) {
-        let range = span(&stmt);
-        let previous = self.statement.replace(range);
-        match stmt {
-            ast::Stmt::Import(node) => self.on_import(node, nested),
-            ast::Stmt::ImportFrom(node) => self.on_import_from(node, nested),
-            _ => {}
-        }
-        self.statement = previous;
     }
 
     fn nested(&self) -> bool {
@@ -673,79 +662,66 @@ impl<'a> Builder<'a> {
         self.statement.clone().unwrap_or(fallback)
     }
 
-    fn on_import(&mut self, node: ast::StmtImport, nested: bool) {
+    /// Records an import statement: its names, the references they make and the
+    /// bindings they create.
+    fn on_import(&mut self, node: ImportSyntax<'_>, nested: bool) {
+        let previous = self.statement.replace(node.range.clone());
+        let module = node
+            .from
+            .as_ref()
+            .map(|(level, written)| self.absolute_module(*level, written.as_deref()));
         let stmt_index = self.model.imports.len();
-        let stmt_range = span(&node);
-        let mut indexes = Vec::new();
-        for alias in node.names {
-            let range = span(&alias);
-            let name = String::from(alias.name);
-            let imported = ImportedName {
-                stmt: stmt_index,
-                dotted: Some(name.clone()),
-                name,
-                asname: alias.asname.map(String::from),
-                range,
+        let mut indexes = Vec::with_capacity(node.aliases.len());
+        for alias in node.aliases {
+            let name = alias.name.into_owned();
+            let dotted = match &module {
+                None => Some(name.clone()),
+                Some(module) => module.as_ref().map(|module| {
+                    if name == "*" {
+                        module.clone()
+                    } else {
+                        let mut dotted = String::with_capacity(module.len() + 1 + name.len());
+                        dotted.push_str(module);
+                        dotted.push('.');
+                        dotted.push_str(&name);
+                        dotted
+                    }
+                }),
             };
-            indexes.push(self.add_imported(imported));
-        }
-        self.model.imports.push(ImportStmt {
-            range: stmt_range,
-            from_module: None,
-            names: indexes,
-            nested,
-            unclosed: false,
-        });
-    }
-
-    fn on_import_from(&mut self, node: ast::StmtImportFrom, nested: bool) {
-        let level = node.level.map(|level| level.to_u32()).unwrap_or(0);
-        let written = node.module.as_ref().map(|m| m.to_string());
-        let module = if level == 0 {
-            written.clone()
-        } else {
-            self.module
-                .relative_base(level)
-                .map(|base| match (&written, base.is_empty()) {
-                    (Some(m), true) => m.clone(),
-                    (Some(m), false) => format!("{base}.{m}"),
-                    (None, _) => base,
-                })
-        };
-        let module = module.filter(|m| !m.is_empty());
-        let stmt_index = self.model.imports.len();
-        let stmt_range = span(&node);
-        let mut indexes = Vec::new();
-        for alias in node.names {
-            let range = span(&alias);
-            let name = String::from(alias.name);
-            let dotted = module.as_ref().map(|m| {
-                if name == "*" {
-                    m.clone()
-                } else {
-                    let mut dotted = String::with_capacity(m.len() + 1 + name.len());
-                    dotted.push_str(m);
-                    dotted.push('.');
-                    dotted.push_str(&name);
-                    dotted
-                }
-            });
             let imported = ImportedName {
                 stmt: stmt_index,
                 name,
                 asname: alias.asname.map(String::from),
-                range,
+                range: alias.range,
                 dotted,
             };
             indexes.push(self.add_imported(imported));
         }
         self.model.imports.push(ImportStmt {
-            range: stmt_range,
-            from_module: Some(module),
+            range: node.range,
+            from_module: module,
             names: indexes,
             nested,
             unclosed: false,
         });
+        self.statement = previous;
+    }
+
+    /// The absolute module a `from` import of `level` dots and `written` names (None
+    /// when a relative import cannot be resolved).
+    fn absolute_module(&self, level: u32, written: Option<&str>) -> Option<String> {
+        let module = if level == 0 {
+            written.map(str::to_string)
+        } else {
+            self.module
+                .relative_base(level)
+                .map(|base| match (written, base.is_empty()) {
+                    (Some(m), true) => m.to_string(),
+                    (Some(m), false) => format!("{base}.{m}"),
+                    (None, _) => base,
+                })
+        };
+        module.filter(|m| !m.is_empty())
     }
 
     /// Records an imported name, its reference, and the binding it makes.
@@ -1058,12 +1034,18 @@ impl Visitor for Builder<'_> {
 
     fn visit_stmt_import(&mut self, node: ast::StmtImport) {
         let nested = self.nested();
-        self.on_import(node, nested);
+        let stmt = ast::Stmt::Import(node);
+        if let Some(statement) = import_syntax::from_ast(&stmt) {
+            self.on_import(statement, nested);
+        }
     }
 
     fn visit_stmt_import_from(&mut self, node: ast::StmtImportFrom) {
         let nested = self.nested();
-        self.on_import_from(node, nested);
+        let stmt = ast::Stmt::ImportFrom(node);
+        if let Some(statement) = import_syntax::from_ast(&stmt) {
+            self.on_import(statement, nested);
+        }
     }
 
     fn visit_stmt_function_def(&mut self, node: ast::StmtFunctionDef) {
