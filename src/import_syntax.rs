@@ -238,7 +238,7 @@ impl<'a> Cursor<'a> {
     /// `name [as alias], ...` (dotted names when `dotted`); a trailing comma is
     /// allowed only inside parentheses.
     fn aliases(&mut self, dotted: bool) -> Option<Vec<AliasSyntax<'a>>> {
-        let mut aliases = Vec::new();
+        let mut aliases = Vec::with_capacity(4);
         loop {
             let (name, start, mut end) = if dotted {
                 self.dotted()?

@@ -596,6 +596,10 @@ impl<'a> Builder<'a> {
     fn recover_imports(&mut self, layout: &source::Layout, wanted: impl Fn(&Range<usize>) -> bool) {
         let text = self.text;
         let offsets: Vec<usize> = memchr::memmem::find_iter(text.as_bytes(), b"import").collect();
+        // About a statement per `import`, and a name or two each.
+        self.model.imports.reserve(offsets.len());
+        self.model.names.reserve(offsets.len() * 2);
+        self.model.references.reserve(offsets.len() * 2);
         for line in lines_with_import(&offsets, layout) {
             if !wanted(line) {
                 continue;

@@ -117,6 +117,8 @@ impl SourceText {
                 Needed::Everything => bytes.len(),
             }
             .min(bytes.len());
+            // Typical Python has a line per ~32 bytes.
+            index.starts.reserve((to - from) / 32);
             let found = memchr::memchr_iter(b'\n', &bytes[from..to]).map(|at| from + at + 1);
             index.starts.extend(found);
             index.scanned = to;
