@@ -658,11 +658,17 @@ fn push_file(
     keep: &dyn Fn(&str) -> bool,
     prefilter: bool,
 ) {
-    let normal = normalize(absolute);
-    let Ok(relative) = normal.strip_prefix(&ws.root) else {
-        return;
+    let (normal, path) = match plain_relative(&ws.root, absolute) {
+        Some(path) => (ws.root.join(&path), path),
+        None => {
+            let normal = normalize(absolute);
+            let Ok(relative) = normal.strip_prefix(&ws.root) else {
+                return;
+            };
+            let path = slash_path(relative);
+            (normal, path)
+        }
     };
-    let path = slash_path(relative);
     if !is_python_path(&path) || !keep(&path) || !seen.insert(path.clone()) {
         return;
     }
@@ -672,6 +678,34 @@ fn push_file(
         changed: LineSet::All,
         prefilter,
     });
+}
+
+/// `absolute` relative to `root` with `/` separators, when that is plain string
+/// work: both UTF-8, `/` the separator, and no `..` below `root` (`.` and empty
+/// components are dropped, as in the paths a walk of `.` yields). None leaves it to
+/// [`normalize`].
+fn plain_relative(root: &Path, absolute: &Path) -> Option<String> {
+    if std::path::MAIN_SEPARATOR != '/' {
+        return None;
+    }
+    let rest = absolute
+        .to_str()?
+        .strip_prefix(root.to_str()?)?
+        .strip_prefix('/')?;
+    let mut relative = String::with_capacity(rest.len());
+    for part in rest.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            part => {
+                if !relative.is_empty() {
+                    relative.push('/');
+                }
+                relative.push_str(part);
+            }
+        }
+    }
+    (!relative.is_empty()).then_some(relative)
 }
 
 pub fn io_reason(error: &std::io::Error) -> String {
@@ -713,6 +747,18 @@ mod tests {
     fn blob_changes_of_binary_blobs_are_every_line() {
         assert_eq!(blob_changes(b"a\n", b"a\n\0b\n"), LineSet::All);
         assert_eq!(blob_changes(b"\0", b"a\n"), LineSet::All);
+    }
+
+    #[test]
+    fn walked_paths_become_relative_slash_paths_by_string_work() {
+        let root = Path::new("/repo");
+        let relative = |path: &str| plain_relative(root, Path::new(path));
+        assert_eq!(relative("/repo/./pkg/a.py").as_deref(), Some("pkg/a.py"));
+        assert_eq!(relative("/repo//pkg/./b.py").as_deref(), Some("pkg/b.py"));
+        assert_eq!(relative("/repo/pkg/../a.py"), None);
+        assert_eq!(relative("/repository/a.py"), None);
+        assert_eq!(relative("/elsewhere/a.py"), None);
+        assert_eq!(relative("/repo"), None);
     }
 
     #[test]
