@@ -879,13 +879,15 @@ const WORD_BYTES: [bool; 256] = {
 };
 
 fn has_ignore_file(source: &SourceText, layout: &Layout) -> bool {
-    if memchr::memmem::find(source.text.as_bytes(), b"canon: ignore-file").is_none() {
-        return false;
-    }
+    // Comments are a small part of a file: search only them, with one searcher.
+    static DIRECTIVE: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    let directive = DIRECTIVE.get_or_init(|| memchr::memmem::Finder::new("canon: ignore-file"));
+    let bytes = source.text.as_bytes();
     layout
         .comments
         .iter()
-        .any(|range| source.text[range.clone()].contains("canon: ignore-file"))
+        .any(|range| directive.find(&bytes[range.clone()]).is_some())
 }
 
 /// True when a comment on lines `first..=last` suppresses `rule_id`/`code`.
