@@ -376,14 +376,7 @@ impl Scanner<'_> {
                 b'\'' | b'"' => self.quote(),
                 _ => {
                     // Nothing else matters to the layout: skip to the next byte that does.
-                    self.position += 1;
-                    while self
-                        .bytes
-                        .get(self.position)
-                        .is_some_and(|&byte| !is_layout_byte(byte))
-                    {
-                        self.position += 1;
-                    }
+                    self.position = skip_plain_bytes(self.bytes, self.position + 1);
                 }
             }
         }
@@ -561,6 +554,28 @@ const LAYOUT_BYTES: [bool; 256] = {
 
 fn is_layout_byte(byte: u8) -> bool {
     LAYOUT_BYTES[byte as usize]
+}
+
+/// The first offset from `from` on whose byte the layout depends (or the end):
+/// four bytes are tested at a time (runs of plain bytes are short: 8 or 16 at a time cost more) while none of them does.
+fn skip_plain_bytes(bytes: &[u8], from: usize) -> usize {
+    let mut position = from.min(bytes.len());
+    for chunk in bytes[position..].chunks_exact(4) {
+        let any = chunk
+            .iter()
+            .fold(false, |any, &byte| any | is_layout_byte(byte));
+        if any {
+            break;
+        }
+        position += 4;
+    }
+    while bytes
+        .get(position)
+        .is_some_and(|&byte| !is_layout_byte(byte))
+    {
+        position += 1;
+    }
+    position
 }
 
 /// A byte that may start a Python identifier (any non-ASCII byte counts).
