@@ -556,8 +556,9 @@ fn is_layout_byte(byte: u8) -> bool {
     LAYOUT_BYTES[byte as usize]
 }
 
-/// The first offset from `from` on whose byte the layout depends (or the end):
-/// four bytes are tested at a time (runs of plain bytes are short: 8 or 16 at a time cost more) while none of them does.
+/// The first offset from `from` on whose byte the layout depends (or the end). Four
+/// bytes are tested at a time while none of them does (runs of plain bytes are
+/// short: eight or sixteen at a time cost more instructions).
 fn skip_plain_bytes(bytes: &[u8], from: usize) -> usize {
     let mut position = from.min(bytes.len());
     for chunk in bytes[position..].chunks_exact(4) {
