@@ -480,3 +480,81 @@ fn staged_with_a_damaged_index_exits_2_naming_the_index() {
     assert!(stderr[0].contains("index"), "stderr: {}", out.stderr);
     assert!(out.stdout.trim().is_empty(), "stdout: {}", out.stdout);
 }
+
+/// A modified file is parsed only where its change reaches and resolved lexically:
+/// what it reports, fixes included, must be what the same file named (parsed whole)
+/// reports.
+#[test]
+fn staged_edit_reports_and_fixes_exactly_as_the_same_file_named() {
+    let repo = Repo::with_config(&lines(&[
+        "version: 1",
+        "rules:",
+        "  - id: manager",
+        "    kind: import",
+        "    canonical: app.core.ws.Manager",
+        "    deprecated: [app.legacy.ws.Manager, app.legacy.cache]",
+    ]));
+    let files: [(&str, Vec<&str>); 3] = [
+        (
+            "app/views.py",
+            vec![
+                "from app.legacy.ws import Manager, Other",
+                "from app.legacy import ws",
+                "from unittest import mock",
+                "",
+                "",
+                "@mock.patch('app.legacy.ws.Manager')",
+                "def view(request, kind: ws.Manager = None) -> ws.Other:",
+                "    manager = ws.Manager(request)",
+                "    return manager, Manager, Other",
+            ],
+        ),
+        (
+            "app/tasks.py",
+            vec![
+                "import importlib",
+                "import app.legacy.ws",
+                "from app.legacy.cache import (",
+                "    redis,  # the client",
+                "    memory,",
+                ")",
+                "",
+                "CACHE = importlib.import_module('app.legacy.cache.redis')",
+                "manager = app.legacy.ws.Manager",
+            ],
+        ),
+        (
+            "app/models.py",
+            vec![
+                "class Store:",
+                "    from app.legacy.ws import Manager",
+                "",
+                "    def get(self):",
+                "        return self.Manager",
+            ],
+        ),
+    ];
+    for (path, _) in &files {
+        repo.write(path, "# placeholder\n");
+    }
+    repo.commit_all("placeholders");
+    let mut named = vec!["check", "--exit-zero", "--output-format", "json"];
+    for (path, body) in &files {
+        repo.write(path, lines(body));
+        named.push(path);
+    }
+    repo.git(&["add", "app"]);
+
+    let staged = repo.run(&[
+        "check",
+        "--staged",
+        "--exit-zero",
+        "--output-format",
+        "json",
+    ]);
+    let by_name = repo.run(&named);
+    let staged = staged.json();
+    assert_eq!(staged, by_name.json());
+    let findings = staged.as_array().map(Vec::len).unwrap_or_default();
+    assert!(findings >= 8, "{staged:#}");
+}
