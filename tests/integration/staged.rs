@@ -558,3 +558,21 @@ fn staged_edit_reports_and_fixes_exactly_as_the_same_file_named() {
     let findings = staged.as_array().map(Vec::len).unwrap_or_default();
     assert!(findings >= 8, "{staged:#}");
 }
+
+#[test]
+fn staged_check_reads_version_4_and_split_indexes_and_case_insensitive_repositories() {
+    for setup in [
+        &["update-index", "--index-version", "4"][..],
+        &["update-index", "--split-index"][..],
+        &["config", "core.ignorecase", "true"][..],
+    ] {
+        let repo = Repo::std();
+        nested_tree(&repo);
+        repo.git(setup);
+        stage_nested_edits(&repo);
+
+        let out = repo.concise(&["check", "--staged"]);
+        out.assert_code(1);
+        assert_eq!(out.locs(), nested_expected(), "after git {setup:?}");
+    }
+}
