@@ -260,26 +260,29 @@ pub fn touched_statements_parse(
     statement_starts(text, lines, 0)
         .into_iter()
         .filter(|statement| touches(&statement.range))
-        .all(|statement| {
-            let members = class_members(text, &lines[statement.lines.clone()]);
-            let statement_text = match members {
-                // A class is parsed with only the members the change touches.
-                Some((header, members)) => {
-                    let mut kept = text[header].to_string();
-                    let mut touched_members = members.iter().filter(|member| touches(member));
-                    match touched_members.next() {
-                        Some(member) => {
-                            kept.push_str(&text[member.clone()]);
-                            touched_members.for_each(|member| kept.push_str(&text[member.clone()]));
-                        }
-                        None => kept.push_str(&text[members[0].clone()]),
-                    }
-                    Cow::Owned(kept)
-                }
-                None => Cow::Borrowed(&text[statement.range]),
-            };
-            parse_suite(&statement_text).is_ok()
-        })
+        .all(|statement| parse_suite(&text_to_parse(text, lines, &statement, &touches)).is_ok())
+}
+
+/// The text of a top-level `statement` to parse: all of it, or for a class its header
+/// with only the members `touches` accepts (its first member when it accepts none).
+fn text_to_parse<'t>(
+    text: &'t str,
+    lines: &[Range<usize>],
+    statement: &Statement,
+    touches: &impl Fn(&Range<usize>) -> bool,
+) -> Cow<'t, str> {
+    let Some((header, members)) = class_members(text, &lines[statement.lines.clone()]) else {
+        return Cow::Borrowed(&text[statement.range.clone()]);
+    };
+    let mut kept = text[header].to_string();
+    let mut touched = members.iter().filter(|member| touches(member)).peekable();
+    if touched.peek().is_none() {
+        kept.push_str(&text[members[0].clone()]);
+    }
+    for member in touched {
+        kept.push_str(&text[member.clone()]);
+    }
+    Cow::Owned(kept)
 }
 
 /// One statement among its siblings: its byte range and its logical lines (indexes).
