@@ -214,8 +214,9 @@ impl<'c> Checker<'c> {
                 roots.push(root);
             }
         }
-        if layout.malformed {
-            // Not Python: only the parser's recovery knows what it still holds.
+        if layout.malformed || layout.newer_strings {
+            // Not Python rustpython-parser accepts: only the parser's recovery knows
+            // what it still holds, and it gives the file its CAN000.
             return None;
         }
         let resolver = lexical::Resolver::new(text, layout, light);

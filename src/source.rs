@@ -295,6 +295,10 @@ pub struct Layout {
     /// Something the scanner had to guess past: an unterminated string literal or an
     /// unbalanced bracket. Such text is not valid Python.
     pub malformed: bool,
+    /// A string literal of Python 3.12 or later that rustpython-parser rejects: a
+    /// t-string, or an f-string whose replacement field holds its own quote or a line
+    /// break.
+    pub newer_strings: bool,
 }
 
 impl Layout {
@@ -400,6 +404,9 @@ impl Scanner<'_> {
             let formatted = prefix
                 .iter()
                 .any(|b| matches!(b, b'f' | b'F' | b't' | b'T'));
+            if prefix.iter().any(|b| matches!(b, b't' | b'T')) {
+                self.layout.newer_strings = true;
+            }
             self.string(start, formatted);
         } else {
             self.string(quote, false);
@@ -478,7 +485,7 @@ impl Scanner<'_> {
                     continue;
                 }
                 parts.push(part_start..self.position);
-                self.replacement_field(triple);
+                self.replacement_field(quote, triple);
                 part_start = self.position;
                 continue;
             }
@@ -492,9 +499,13 @@ impl Scanner<'_> {
     }
 
     /// Skips an f-string `{...}` field, nested strings and brackets included.
-    fn replacement_field(&mut self, triple: bool) {
+    fn replacement_field(&mut self, quote: u8, triple: bool) {
         let mut depth = 0usize;
         while let Some(&byte) = self.bytes.get(self.position) {
+            if !triple && (byte == quote || (byte == b'\n' && depth > 1)) {
+                // Legal only since Python 3.12 (PEP 701).
+                self.layout.newer_strings = true;
+            }
             match byte {
                 b'{' | b'(' | b'[' => depth += 1,
                 b'}' | b')' | b']' => {
@@ -517,9 +528,11 @@ impl Scanner<'_> {
                         self.position += 1;
                     }
                     let word = &self.bytes[word_start..self.position];
-                    if matches!(self.bytes.get(self.position), Some(b'\'' | b'"'))
-                        && is_string_prefix(word)
-                    {
+                    let next = self.bytes.get(self.position).copied();
+                    if matches!(next, Some(b'\'' | b'"')) && is_string_prefix(word) {
+                        if !triple && next == Some(quote) {
+                            self.layout.newer_strings = true;
+                        }
                         let formatted = word.iter().any(|b| matches!(b, b'f' | b'F' | b't' | b'T'));
                         self.string_literal(word_start, formatted);
                     }
@@ -682,5 +695,26 @@ mod tests {
         assert!(scan("s = '''never closed\nx = 1\n").malformed);
         assert!(scan("x = f(1,\ny = 2\n").malformed);
         assert!(scan("x = 1)\n").malformed);
+    }
+    #[test]
+    fn strings_of_python_312_and_later_are_noticed() {
+        for text in [
+            "x = t'{name}'\n",
+            "x = Tr'{name}'\n",
+            "x = f\"{d[\"k\"]}\"\n",
+            "x = f'{ [1,\n 2] }'\n",
+            "x = f'{f'{y}'}'\n",
+        ] {
+            assert!(scan(text).newer_strings, "{text:?}");
+        }
+        for text in [
+            "x = f\"{d['k']}\"\n",
+            "x = f'''{d['k']}'''\n",
+            "x = f'''{\n  y\n}'''\n",
+            "x = f'{y!r:>{width}}' + 't'\n",
+            "at = 't'\n",
+        ] {
+            assert!(!scan(text).newer_strings, "{text:?}");
+        }
     }
 }

@@ -181,6 +181,30 @@ fn staged_change_that_breaks_its_statement_gets_a_parse_warning() {
 }
 
 #[test]
+fn staged_edit_beside_untouched_python_312_strings_still_gets_the_parse_warning() {
+    // The change parses on its own, but the file holds strings rustpython-parser rejects
+    // (SPEC §7's examples): it is parsed whole, so CAN000 names them.
+    for old_line in [
+        "name = f\"{os.environ[\"USER\"]}\"",
+        "greeting = t'hello {name}'",
+    ] {
+        let repo = Repo::std();
+        repo.write("app.py", lines(&["import os", old_line, "", "x = 1"]));
+        repo.commit_all("base");
+        repo.write(
+            "app.py",
+            lines(&["import os", old_line, "", "x = 1", WS_IMPORT]),
+        );
+        repo.add(&["app.py"]);
+
+        let out = repo.concise(&["check", "--staged"]);
+        out.assert_code(1);
+        assert_eq!(out.locs(), vec![loc("app.py", 5, WS_COL, "ws-manager")]);
+        assert_one_parse_warning(&out, "app.py");
+    }
+}
+
+#[test]
 fn staged_edit_of_one_method_in_a_large_class_is_checked_on_its_lines() {
     let repo = Repo::std();
     let mut base = vec![
