@@ -359,11 +359,18 @@ fn stage_nested_edits(repo: &Repo) {
     repo.git(&["update-index", "--chmod=+x", "src/core/a.py"]);
 }
 
-fn nested_expected() -> Vec<(String, usize, usize, String)> {
-    vec![
-        loc("src/api/new/d.py", 2, WS_COL, "ws-manager"),
-        loc("src/jobs/nightly/tasks/b.py", 5, WS_COL, "ws-manager"),
-    ]
+/// `canon check --staged` finds exactly the two new violations of the nested edits.
+fn assert_nested_edits_found(repo: &Repo, context: &str) {
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("src/api/new/d.py", 2, WS_COL, "ws-manager"),
+            loc("src/jobs/nightly/tasks/b.py", 5, WS_COL, "ws-manager"),
+        ],
+        "{context}"
+    );
 }
 
 #[test]
@@ -372,9 +379,7 @@ fn staged_edits_deep_in_a_large_tree_report_only_their_new_lines() {
     nested_tree(&repo);
     stage_nested_edits(&repo);
 
-    let out = repo.concise(&["check", "--staged"]);
-    out.assert_code(1);
-    assert_eq!(out.locs(), nested_expected());
+    assert_nested_edits_found(&repo, "");
 }
 
 #[test]
@@ -386,9 +391,7 @@ fn staged_result_is_the_same_when_a_deletion_is_staged_beside_the_edits() {
     stage_nested_edits(&repo);
     repo.git(&["rm", "-q", "docs/notes.txt"]);
 
-    let out = repo.concise(&["check", "--staged"]);
-    out.assert_code(1);
-    assert_eq!(out.locs(), nested_expected());
+    assert_nested_edits_found(&repo, "");
 }
 
 #[test]
@@ -401,9 +404,7 @@ fn staged_changes_are_found_when_the_index_cache_tree_is_from_another_commit() {
     repo.commit("edits");
     repo.git(&["reset", "-q", "--soft", "HEAD~1"]);
 
-    let out = repo.concise(&["check", "--staged"]);
-    out.assert_code(1);
-    assert_eq!(out.locs(), nested_expected());
+    assert_nested_edits_found(&repo, "");
 }
 
 #[test]
@@ -416,9 +417,7 @@ fn staged_changes_are_found_when_the_index_has_no_cache_tree() {
     repo.git(&["add", "-A"]);
     stage_nested_edits(&repo);
 
-    let out = repo.concise(&["check", "--staged"]);
-    out.assert_code(1);
-    assert_eq!(out.locs(), nested_expected());
+    assert_nested_edits_found(&repo, "");
 }
 
 #[test]
@@ -571,8 +570,6 @@ fn staged_check_reads_version_4_and_split_indexes_and_case_insensitive_repositor
         repo.git(setup);
         stage_nested_edits(&repo);
 
-        let out = repo.concise(&["check", "--staged"]);
-        out.assert_code(1);
-        assert_eq!(out.locs(), nested_expected(), "after git {setup:?}");
+        assert_nested_edits_found(&repo, &format!("after git {setup:?}"));
     }
 }
