@@ -32,6 +32,14 @@ rules:
 "#;
 
 /// `from netra.ws.manager import WebSocketManager`: the name is at column 30.
+/// One import rule over an `app` package: a legacy class and a legacy module.
+pub const APP_MANAGER_CONFIG: &str = "version: 1
+rules:
+  - id: manager
+    kind: import
+    canonical: app.core.ws.Manager
+    deprecated: [app.legacy.ws.Manager, app.legacy.cache]
+";
 pub const WS_IMPORT: &str = "from netra.ws.manager import WebSocketManager";
 pub const WS_COL: usize = 30;
 /// The fix of `WS_IMPORT` under `STD_CONFIG`.

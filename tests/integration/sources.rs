@@ -544,14 +544,7 @@ fn example_backend_readme_lists_exactly_what_canon_reports() {
 /// really be found.
 #[test]
 fn lexically_resolved_chains_and_strings_match_the_parser() {
-    let repo = Repo::with_config(&lines(&[
-        "version: 1",
-        "rules:",
-        "  - id: manager",
-        "    kind: import",
-        "    canonical: app.core.ws.Manager",
-        "    deprecated: [app.legacy.ws.Manager, app.legacy.cache]",
-    ]));
+    let repo = Repo::with_config(APP_MANAGER_CONFIG);
     let files: [(&str, Vec<&str>); 6] = [
         (
             "app/views.py",

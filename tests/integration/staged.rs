@@ -485,14 +485,7 @@ fn staged_with_a_damaged_index_exits_2_naming_the_index() {
 /// reports.
 #[test]
 fn staged_edit_reports_and_fixes_exactly_as_the_same_file_named() {
-    let repo = Repo::with_config(&lines(&[
-        "version: 1",
-        "rules:",
-        "  - id: manager",
-        "    kind: import",
-        "    canonical: app.core.ws.Manager",
-        "    deprecated: [app.legacy.ws.Manager, app.legacy.cache]",
-    ]));
+    let repo = Repo::with_config(APP_MANAGER_CONFIG);
     let files: [(&str, Vec<&str>); 3] = [
         (
             "app/views.py",
