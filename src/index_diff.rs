@@ -66,7 +66,7 @@ pub fn staged_files(
         found: Vec::new(),
     };
     comparison
-        .directory(b"", index.entries(), head, index.tree())
+        .directory(b"", index.entries(), head.map(Tree::id), index.tree())
         .ok()?;
     Some(comparison.found)
 }
@@ -93,21 +93,25 @@ struct TreeItem {
 
 impl<'r> Comparison<'r> {
     /// Compares the index `entries` under `prefix` (a directory path ending in `/`,
-    /// or empty for the root) with HEAD's `tree` of that directory (None when HEAD
-    /// has no such directory) and its cache-tree node.
+    /// or empty for the root) with HEAD's tree `tree_id` of that directory (None when
+    /// HEAD has no such directory) and its cache-tree node. HEAD's tree is read only
+    /// when the cache-tree does not already say it is the staged one.
     fn directory(
         &mut self,
         prefix: &[u8],
         entries: &[Entry],
-        tree: Option<&Tree<'_>>,
+        tree_id: Option<Oid>,
         cache: Option<&CacheTree>,
     ) -> Compared<()> {
-        if let (Some(tree), Some(cache)) = (tree, cache) {
-            if cache.num_entries.is_some() && cache.id.as_slice() == tree.id().as_bytes() {
+        if let (Some(tree_id), Some(cache)) = (tree_id, cache) {
+            if cache.num_entries.is_some() && cache.id.as_slice() == tree_id.as_bytes() {
                 return Ok(());
             }
         }
-        let mut head_items = tree.map(tree_items).unwrap_or_default();
+        let mut head_items = match tree_id {
+            Some(id) => tree_items(&self.find_tree(id)?),
+            None => HashMap::new(),
+        };
         let mut at = 0;
         while at < entries.len() {
             let path: &[u8] = entries[at].path(self.state);
@@ -120,18 +124,13 @@ impl<'r> Comparison<'r> {
                     let name = &rest[..slash];
                     let subtree = match head_items.remove(name) {
                         None => None,
-                        Some(item) if item.is_tree => Some(self.find_tree(item.id)?),
+                        Some(item) if item.is_tree => Some(item.id),
                         Some(_) => return Err(UseLibgit2),
                     };
                     let child_cache = cache.and_then(|node| {
                         node.children.iter().find(|child| &child.name[..] == name)
                     });
-                    self.directory(
-                        child_prefix,
-                        &entries[at..at + count],
-                        subtree.as_ref(),
-                        child_cache,
-                    )?;
+                    self.directory(child_prefix, &entries[at..at + count], subtree, child_cache)?;
                     at += count;
                 }
                 None => {
