@@ -389,15 +389,25 @@ pub fn staged(ws: &Workspace, paths: &[PathBuf]) -> GitResult<(Vec<FileInput>, V
 }
 
 /// Inputs for files the index adds or modifies in place: the staged blob, with the
-/// lines that differ from HEAD's blob (every line of an added file). The blobs are
-/// read in turn; their line diffs run in parallel.
+/// lines that differ from HEAD's blob (every line of an added file). A staged blob
+/// the working tree holds byte for byte is read from there (in parallel); the other
+/// blobs are read in turn; the line diffs run in parallel.
 fn staged_file_inputs(
     repo: &Repository,
     files: impl Iterator<Item = index_diff::StagedFile>,
 ) -> GitResult<Vec<FileInput>> {
-    let mut read = Vec::new();
-    for file in files {
-        let new = read_blob(repo, &file.path, file.blob)?;
+    let files: Vec<index_diff::StagedFile> = files.collect();
+    let workdir = repo.workdir();
+    let reused: Vec<Option<Vec<u8>>> = files
+        .par_iter()
+        .map(|file| workdir.and_then(|dir| worktree_copy(dir, &file.path, file.blob)))
+        .collect();
+    let mut read = Vec::with_capacity(files.len());
+    for (file, reused) in files.into_iter().zip(reused) {
+        let new = match reused {
+            Some(bytes) => bytes,
+            None => read_blob(repo, &file.path, file.blob)?,
+        };
         let old = match file.old_blob {
             Some(old) => Some(read_blob(repo, &file.path, old)?),
             None => None,
@@ -416,6 +426,24 @@ fn staged_file_inputs(
             prefilter: false,
         })
         .collect())
+}
+
+/// The working-tree copy of a staged file when it is byte for byte the staged blob
+/// (its git blob id is `blob`): reading and hashing a file costs less than inflating
+/// the blob, and git's own diff does the same. None when the copy differs (unstaged
+/// edits, a checkout filter) or cannot be read.
+fn worktree_copy(workdir: &Path, path: &str, blob: Oid) -> Option<Vec<u8>> {
+    let bytes = std::fs::read(workdir.join(path)).ok()?;
+    (blob_id(&bytes) == blob.as_bytes()).then_some(bytes)
+}
+
+/// The SHA-1 git names a blob holding `bytes` by.
+fn blob_id(bytes: &[u8]) -> [u8; 20] {
+    use sha1::{Digest, Sha1};
+    let mut hasher = Sha1::new();
+    hasher.update(format!("blob {}\0", bytes.len()).as_bytes());
+    hasher.update(bytes);
+    hasher.finalize().into()
 }
 
 /// The lines of `bytes`, each with its line break.
@@ -725,6 +753,16 @@ mod tests {
             LineSet::Some(lines) => lines.into_iter().collect(),
             LineSet::All => panic!("text judged binary"),
         }
+    }
+
+    #[test]
+    fn blob_id_is_the_name_git_gives_the_blob() {
+        // `printf 'hello\n' | git hash-object --stdin`, and the empty blob.
+        let hello = Oid::from_str("ce013625030ba8dba906f756967f9e9ca394464a").unwrap();
+        let empty = Oid::from_str("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391").unwrap();
+        assert_eq!(blob_id(b"hello\n"), hello.as_bytes());
+        assert_eq!(blob_id(b""), empty.as_bytes());
+        assert_ne!(blob_id(b"hello\r\n"), hello.as_bytes());
     }
 
     #[test]

@@ -464,6 +464,27 @@ fn staged_changed_lines_ignore_diff_attributes_that_mark_python_binary() {
 }
 
 #[test]
+fn staged_check_reads_the_blob_when_a_checkout_filter_makes_the_work_tree_differ() {
+    let repo = Repo::std();
+    repo.write(".gitattributes", "*.py text\n");
+    repo.write("a.py", lines(&[UTILS_IMPORT, "x = 1"]));
+    repo.commit_all("base");
+
+    // The working tree holds CRLF line ends; `git add` stores the blob with LF, so
+    // only the new line differs from HEAD's blob. Every line of the working-tree
+    // copy differs from HEAD's bytes.
+    repo.write(
+        "a.py",
+        format!("{UTILS_IMPORT}\r\nx = 1\r\n{WS_IMPORT}\r\n"),
+    );
+    repo.add(&["a.py"]);
+
+    let out = repo.concise(&["check", "--staged"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("a.py", 3, WS_COL, "ws-manager")]);
+}
+
+#[test]
 fn staged_with_a_damaged_index_exits_2_naming_the_index() {
     let repo = Repo::std();
     repo.write("a.py", "x = 1\n");
