@@ -3,21 +3,23 @@
 //! libgit2 verifies the index checksum with collision-detecting SHA-1 and then
 //! compares every one of its entries with HEAD's tree, which in a 20,000-file
 //! repository costs several times what `git diff --cached` does. Here the index is
-//! decoded by `gix-index` without the checksum pass (as git's `index.skipHash`
-//! does), and the cache-tree extension that `git add` and `git commit` maintain skips
-//! every directory whose tree is still HEAD's, so only the directories a commit
-//! touches are compared entry by entry.
+//! read by [`index_file`](crate::index_file) (no checksum pass, no stat data
+//! decoded), and the cache-tree extension that `git add` and `git commit` maintain
+//! skips every directory whose tree is still HEAD's, so only the directories a
+//! commit touches are compared entry by entry.
+//!
+//! A split index (`core.splitIndex`) is read by `gix-index`, which joins in the
+//! shared index file, and then compared the same way.
 //!
 //! Only the changes whose outcome cannot differ from libgit2's diff are answered
 //! here: files added or modified in place. Anything else (a deletion, which rename
 //! detection could pair with an addition; a file turned into a directory or a
-//! symlink; unmerged or intent-to-add entries; split, sparse or unreadable index
+//! symlink; unmerged or intent-to-add entries; sparse or unreadable index
 //! files; case-insensitive repositories) returns `None`, and the caller runs the
 //! libgit2 diff instead.
 
+use crate::index_file::{Entry, IndexFile};
 use git2::{ObjectType, Oid, Repository, Tree};
-use gix_index::extension::Tree as CacheTree;
-use gix_index::Entry;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -52,23 +54,41 @@ pub fn staged_files(
     if ignores_case(repo) {
         return None;
     }
+    let index = IndexFile::read(index_file).or_else(|| joined_index(index_file))?;
+    let mut comparison = Comparison {
+        repo,
+        index: &index,
+        found: Vec::new(),
+    };
+    comparison
+        .directory(b"", index.entries(), head.map(Tree::id), index.tree_root())
+        .ok()?;
+    Some(comparison.found)
+}
+
+/// An index [`IndexFile`] does not read itself, read by `gix-index` and written out
+/// again as one plain index: a split index, whose entries live partly in a shared
+/// index file that `gix-index` joins in (libgit2 cannot read split indexes). None for
+/// anything else, a sparse index included.
+fn joined_index(index_file: &Path) -> Option<IndexFile> {
     let options = gix_index::decode::Options {
         thread_limit: Some(1),
         ..Default::default()
     };
-    let index = gix_index::File::at(index_file, gix_hash::Kind::Sha1, true, options).ok()?;
-    if index.link().is_some() || index.is_sparse() {
+    let file = gix_index::File::at(index_file, gix_hash::Kind::Sha1, true, options).ok()?;
+    if file.is_sparse() {
         return None;
     }
-    let mut comparison = Comparison {
-        repo,
-        state: &index,
-        found: Vec::new(),
+    let mut bytes = Vec::new();
+    let write = gix_index::write::Options {
+        extensions: gix_index::write::Extensions::Given {
+            tree_cache: true,
+            end_of_index_entry: false,
+        },
+        skip_hash: true,
     };
-    comparison
-        .directory(b"", index.entries(), head.map(Tree::id), index.tree())
-        .ok()?;
-    Some(comparison.found)
+    file.write_to(&mut bytes, write).ok()?;
+    IndexFile::parse(bytes)
 }
 
 fn ignores_case(repo: &Repository) -> bool {
@@ -79,7 +99,7 @@ fn ignores_case(repo: &Repository) -> bool {
 
 struct Comparison<'r> {
     repo: &'r Repository,
-    state: &'r gix_index::State,
+    index: &'r IndexFile,
     found: Vec<StagedFile>,
 }
 
@@ -101,10 +121,10 @@ impl<'r> Comparison<'r> {
         prefix: &[u8],
         entries: &[Entry],
         tree_id: Option<Oid>,
-        cache: Option<&CacheTree>,
+        cache: Option<usize>,
     ) -> Compared<()> {
         if let (Some(tree_id), Some(cache)) = (tree_id, cache) {
-            if cache.num_entries.is_some() && cache.id.as_slice() == tree_id.as_bytes() {
+            if self.index.tree_id(cache) == Some(tree_id.as_bytes()) {
                 return Ok(());
             }
         }
@@ -114,22 +134,20 @@ impl<'r> Comparison<'r> {
         };
         let mut at = 0;
         while at < entries.len() {
-            let path: &[u8] = entries[at].path(self.state);
+            let path: &[u8] = self.index.path(&entries[at]);
             let rest = &path[prefix.len()..];
             match memchr::memchr(b'/', rest) {
                 Some(slash) => {
                     let child_prefix = &path[..prefix.len() + slash + 1];
                     let count = entries[at..]
-                        .partition_point(|entry| entry.path(self.state).starts_with(child_prefix));
+                        .partition_point(|entry| self.index.path(entry).starts_with(child_prefix));
                     let name = &rest[..slash];
                     let subtree = match head_items.remove(name) {
                         None => None,
                         Some(item) if item.is_tree => Some(item.id),
                         Some(_) => return Err(UseLibgit2),
                     };
-                    let child_cache = cache.and_then(|node| {
-                        node.children.iter().find(|child| &child.name[..] == name)
-                    });
+                    let child_cache = cache.and_then(|node| self.index.tree_child(node, name));
                     self.directory(child_prefix, &entries[at..at + count], subtree, child_cache)?;
                     at += count;
                 }
@@ -150,14 +168,14 @@ impl<'r> Comparison<'r> {
 
     /// Compares one index entry with what HEAD has at its path.
     fn file(&mut self, entry: &Entry, path: &[u8], old: Option<TreeItem>) -> Compared<()> {
-        if entry.stage_raw() != 0 || entry.flags.contains(gix_index::entry::Flags::INTENT_TO_ADD) {
+        if self.index.stage(entry) != 0 || self.index.intent_to_add(entry) {
             return Err(UseLibgit2);
         }
-        let mode = entry.mode.bits();
+        let mode = self.index.mode(entry);
         if mode & KIND_MASK == KIND_DIRECTORY {
             return Err(UseLibgit2);
         }
-        let blob = Oid::from_bytes(entry.id.as_slice()).map_err(|_| UseLibgit2)?;
+        let blob = Oid::from_bytes(self.index.id(entry)).map_err(|_| UseLibgit2)?;
         let old_blob = match old {
             None => None,
             Some(item) if item.is_tree || item.mode & KIND_MASK != mode & KIND_MASK => {

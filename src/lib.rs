@@ -2,7 +2,8 @@
 //! the benchmarks and the fuzz targets.
 //!
 //! - [`config`] and [`yaml`]: `.canon.yaml` discovery, schema and validation.
-//! - [`gitsource`]: staged blobs, commits, the working tree and changed lines.
+//! - [`gitsource`]: staged blobs, commits, the working tree and changed lines;
+//!   [`index_diff`] and [`index_file`]: the staged changes read from the index file.
 //! - [`source`] and [`python`]: decoded text, the scanner, and the Python model;
 //!   [`import_syntax`]: the fast parser of import statements; [`lexical`]: references
 //!   resolved without a parser for whole-tree scans.
@@ -21,6 +22,7 @@ pub mod gitsource;
 pub mod hook;
 pub mod import_syntax;
 pub mod index_diff;
+pub mod index_file;
 pub mod lexical;
 pub mod output;
 pub mod project;
