@@ -173,8 +173,9 @@ fn collect(
     args: &CheckArgs,
 ) -> Result<Collected, String> {
     let ws = &project.ws;
+    let config = &project.config;
     let keep = |path: &str| match checker.config_path(path) {
-        Some(config_path) => !project.config.excluded(&config_path),
+        Some(config_path) => !config.excluded(&config_path),
         None => false,
     };
     let mut notes = Vec::new();
@@ -186,7 +187,8 @@ fn collect(
             }
             inputs
         }
-        Mode::Worktree => gitsource::worktree_files(ws, &args.paths, &keep)?,
+        // Already filtered by `keep`, in the walk's threads.
+        Mode::Worktree => return Ok((gitsource::worktree_files(ws, &args.paths, &keep)?, notes)),
         Mode::Changed => gitsource::worktree_changes(ws, None, &args.paths)?,
         Mode::DiffBase(rev) => gitsource::worktree_changes(ws, Some(rev), &args.paths)?,
         Mode::Refs(from, to) => gitsource::between_refs(ws, from, to, &args.paths)?,
@@ -233,10 +235,12 @@ fn read_input(input: &mut FileInput) -> Result<Vec<u8>, String> {
 
 fn check_all(
     checker: &Checker,
-    inputs: Vec<FileInput>,
+    mut inputs: Vec<FileInput>,
     keep_source: bool,
 ) -> Result<Vec<Checked>, String> {
-    let mut checked: Vec<Checked> = inputs
+    // The results keep this order: sorting the inputs is cheaper than the results.
+    inputs.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    let checked: Vec<Checked> = inputs
         .into_par_iter()
         .map(|mut input| {
             let bytes = read_input(&mut input)?;
@@ -265,7 +269,6 @@ fn check_all(
             })
         })
         .collect::<Result<_, String>>()?;
-    checked.sort_by(|a, b| a.input.path.cmp(&b.input.path));
     Ok(checked)
 }
 

@@ -619,33 +619,39 @@ pub fn buffer_changes(ws: &Workspace, path: &str, buffer: &[u8]) -> GitResult<Li
 }
 
 /// Working-tree files under `paths` (every line), directories walked honouring
-/// `.gitignore`; `keep` decides which root-relative paths are read.
+/// `.gitignore`; `keep` decides which root-relative paths are read. Sorted by path;
+/// a file both named and found by a walk is read once, as named.
 pub fn worktree_files(
     ws: &Workspace,
     paths: &[PathBuf],
-    keep: &dyn Fn(&str) -> bool,
+    keep: &(dyn Fn(&str) -> bool + Sync),
 ) -> GitResult<Vec<FileInput>> {
     let mut inputs = Vec::new();
-    let mut seen = BTreeSet::new();
     for arg in paths {
         let absolute = ws.cwd.join(arg);
         let metadata = std::fs::symlink_metadata(&absolute)
             .map_err(|error| format!("{}: {}", arg.display(), io_reason(&error)))?;
         if metadata.is_dir() {
-            for path in walk_directory(&absolute)? {
-                push_file(ws, &path, &mut seen, &mut inputs, keep, true);
-            }
+            inputs.extend(walk_directory(&ws.root, &absolute, keep)?);
         } else {
             ws.relative(arg)?;
-            push_file(ws, &absolute, &mut seen, &mut inputs, keep, false);
+            inputs.extend(file_input(&ws.root, &absolute, keep, false));
         }
     }
+    // Named files (no prefilter) sort before the same path walked, and are kept.
+    inputs.par_sort_unstable_by(|a, b| (&a.path, a.prefilter).cmp(&(&b.path, b.prefilter)));
+    inputs.dedup_by(|later, kept| later.path == kept.path);
     Ok(inputs)
 }
 
-/// The regular `.py`/`.pyi` files under `dir`, walked in parallel honouring
-/// `.gitignore` (symlinks are not followed).
-fn walk_directory(dir: &Path) -> GitResult<Vec<PathBuf>> {
+/// The regular `.py`/`.pyi` files under `dir` that `keep` takes, walked in parallel
+/// honouring `.gitignore` (symlinks are not followed), each made an input by the
+/// thread that found it.
+fn walk_directory(
+    root: &Path,
+    dir: &Path,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> GitResult<Vec<FileInput>> {
     let found = std::sync::Mutex::new(Vec::new());
     let failure = std::sync::Mutex::new(None);
     ignore::WalkBuilder::new(dir)
@@ -658,8 +664,10 @@ fn walk_directory(dir: &Path) -> GitResult<Vec<PathBuf>> {
                     Ok(entry) => {
                         let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
                         if is_file && is_python_path(&entry.path().to_string_lossy()) {
-                            if let Ok(mut found) = found.lock() {
-                                found.push(entry.into_path());
+                            if let Some(input) = file_input(root, entry.path(), keep, true) {
+                                if let Ok(mut found) = found.lock() {
+                                    found.push(input);
+                                }
                             }
                         }
                     }
@@ -678,34 +686,31 @@ fn walk_directory(dir: &Path) -> GitResult<Vec<PathBuf>> {
     Ok(found.into_inner().unwrap_or_default())
 }
 
-fn push_file(
-    ws: &Workspace,
+/// The input for the file at `absolute`, when it lies under `root`, is a Python
+/// file and `keep` takes its root-relative path.
+fn file_input(
+    root: &Path,
     absolute: &Path,
-    seen: &mut BTreeSet<String>,
-    inputs: &mut Vec<FileInput>,
-    keep: &dyn Fn(&str) -> bool,
+    keep: &(dyn Fn(&str) -> bool + Sync),
     prefilter: bool,
-) {
-    let (normal, path) = match plain_relative(&ws.root, absolute) {
-        Some(path) => (ws.root.join(&path), path),
+) -> Option<FileInput> {
+    let (normal, path) = match plain_relative(root, absolute) {
+        Some(path) => (root.join(&path), path),
         None => {
             let normal = normalize(absolute);
-            let Ok(relative) = normal.strip_prefix(&ws.root) else {
-                return;
-            };
-            let path = slash_path(relative);
+            let path = slash_path(normal.strip_prefix(root).ok()?);
             (normal, path)
         }
     };
-    if !is_python_path(&path) || !keep(&path) || !seen.insert(path.clone()) {
-        return;
+    if !is_python_path(&path) || !keep(&path) {
+        return None;
     }
-    inputs.push(FileInput {
+    Some(FileInput {
         content: Content::Disk(normal),
         path,
         changed: LineSet::All,
         prefilter,
-    });
+    })
 }
 
 /// `absolute` relative to `root` with `/` separators, when that is plain string
