@@ -25,6 +25,31 @@ fn working_tree_paths_check_every_line() {
 }
 
 #[test]
+fn a_file_both_named_and_walked_is_checked_once_as_named() {
+    let repo = Repo::std();
+    repo.write("pkg/a.py", lines(&[WS_IMPORT]));
+    // No governed name: a walk skips it unparsed; named, it is parsed (CAN000).
+    repo.write("pkg/broken.py", "def broken(:\n");
+    for args in [
+        ["check", "pkg/a.py", "pkg", "pkg/broken.py"],
+        ["check", "pkg", "pkg/broken.py", "pkg/a.py"],
+    ] {
+        let out = repo.concise(&args);
+        out.assert_code(1);
+        assert_eq!(
+            out.locs(),
+            vec![loc("pkg/a.py", 1, WS_COL, "ws-manager")],
+            "{args:?}"
+        );
+        let warnings = out.parse_warnings();
+        assert_eq!(warnings.len(), 1, "{args:?}: {}", out.stdout);
+        assert_eq!(warnings[0].path, "pkg/broken.py");
+    }
+    let walked = repo.concise(&["check", "pkg"]);
+    assert!(walked.parse_warnings().is_empty(), "{}", walked.stdout);
+}
+
+#[test]
 fn working_tree_file_path_reads_the_working_tree_not_the_index() {
     let repo = Repo::std();
     repo.write("a.py", lines(&[WS_IMPORT]));
