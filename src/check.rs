@@ -111,12 +111,11 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
         || args.statistics
         || !matches!(args.output_format, Format::Concise | Format::Github);
     let mode = mode(args);
-    let (inputs, notes) = collect(&project, &checker, &mode, args)?;
+    let keep_source = fix_mode != FixMode::None;
+    let (checked, notes) = check_inputs(&project, &checker, &mode, args, keep_source)?;
     for note in &notes {
         eprintln!("canon: {note}");
     }
-    let keep_source = fix_mode != FixMode::None;
-    let checked = check_all(&checker, inputs, keep_source)?;
     // Block-buffered: a big scan prints thousands of lines.
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let is_stdin = matches!(mode, Mode::Stdin(_));
@@ -164,31 +163,32 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
     Ok(if errors && !args.exit_zero { 1 } else { 0 })
 }
 
-type Collected = (Vec<FileInput>, Vec<String>);
+/// The checked files of a run, in path order, and notes to print.
+type CheckedRun = (Vec<Checked>, Vec<String>);
 
-fn collect(
+/// Reads the inputs `mode` names and checks them. A staged check is streamed: each
+/// file is checked on the thread pool as soon as its blobs are read, while the next
+/// ones are read.
+fn check_inputs(
     project: &Project,
     checker: &Checker,
     mode: &Mode,
     args: &CheckArgs,
-) -> Result<Collected, String> {
+    keep_source: bool,
+) -> Result<CheckedRun, String> {
     let ws = &project.ws;
     let config = &project.config;
     let keep = |path: &str| match checker.config_path(path) {
         Some(config_path) => !config.excluded(&config_path),
         None => false,
     };
-    let mut notes = Vec::new();
     let inputs = match mode {
-        Mode::Staged => {
-            let (inputs, unmerged) = gitsource::staged(ws, &args.paths)?;
-            for path in unmerged {
-                notes.push(format!("{path}: unmerged (merge conflict); not checked until it is resolved and staged"));
-            }
-            inputs
-        }
+        Mode::Staged => return check_staged(ws, checker, args, &keep, keep_source),
         // Already filtered by `keep`, in the walk's threads.
-        Mode::Worktree => return Ok((gitsource::worktree_files(ws, &args.paths, &keep)?, notes)),
+        Mode::Worktree => {
+            let inputs = gitsource::worktree_files(ws, &args.paths, &keep)?;
+            return Ok((check_all(checker, inputs, keep_source)?, Vec::new()));
+        }
         Mode::Changed => gitsource::worktree_changes(ws, None, &args.paths)?,
         Mode::DiffBase(rev) => gitsource::worktree_changes(ws, Some(rev), &args.paths)?,
         Mode::Refs(from, to) => gitsource::between_refs(ws, from, to, &args.paths)?,
@@ -198,7 +198,48 @@ fn collect(
         .into_iter()
         .filter(|input| keep(&input.path))
         .collect();
-    Ok((inputs, notes))
+    Ok((check_all(checker, inputs, keep_source)?, Vec::new()))
+}
+
+/// `--staged`: the blobs are read on this thread (the repository handle stays here)
+/// and each file is finished and checked on the pool meanwhile.
+fn check_staged(
+    ws: &gitsource::Workspace,
+    checker: &Checker,
+    args: &CheckArgs,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+    keep_source: bool,
+) -> Result<CheckedRun, String> {
+    let results = std::sync::Mutex::new(Vec::new());
+    let unmerged = rayon::in_place_scope(|scope| {
+        gitsource::staged(ws, &args.paths, &mut |deferred| {
+            let results = &results;
+            scope.spawn(move |_| {
+                let input = deferred();
+                if keep(&input.path) {
+                    let checked = check_one(checker, input, keep_source);
+                    if let Ok(mut results) = results.lock() {
+                        results.push(checked);
+                    }
+                }
+            });
+        })
+    })?;
+    let mut checked = results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .collect::<Result<Vec<Checked>, String>>()?;
+    checked.sort_unstable_by(|a, b| a.input.path.cmp(&b.input.path));
+    let notes = unmerged
+        .into_iter()
+        .map(|path| {
+            format!(
+                "{path}: unmerged (merge conflict); not checked until it is resolved and staged"
+            )
+        })
+        .collect();
+    Ok((checked, notes))
 }
 
 fn stdin_input(project: &Project, path: &Path, changed: bool) -> Result<FileInput, String> {
@@ -240,36 +281,41 @@ fn check_all(
 ) -> Result<Vec<Checked>, String> {
     // The results keep this order: sorting the inputs is cheaper than the results.
     inputs.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-    let checked: Vec<Checked> = inputs
+    inputs
         .into_par_iter()
-        .map(|mut input| {
-            let bytes = read_input(&mut input)?;
-            // The bytes are needed again only to apply fixes; else the check takes them.
-            let (outcome, bytes) = if input.changed.is_empty() {
-                let kept = if keep_source { bytes } else { Vec::new() };
-                (FileOutcome::default(), kept)
-            } else if keep_source {
-                let outcome = checker.check(
-                    &input.path,
-                    &bytes[..],
-                    &input.changed,
-                    true,
-                    input.prefilter,
-                );
-                (outcome, bytes)
-            } else {
-                let outcome =
-                    checker.check(&input.path, bytes, &input.changed, false, input.prefilter);
-                (outcome, Vec::new())
-            };
-            Ok(Checked {
-                input,
-                bytes,
-                outcome,
-            })
-        })
-        .collect::<Result<_, String>>()?;
-    Ok(checked)
+        .map(|input| check_one(checker, input, keep_source))
+        .collect()
+}
+
+/// Reads and checks one file.
+fn check_one(
+    checker: &Checker,
+    mut input: FileInput,
+    keep_source: bool,
+) -> Result<Checked, String> {
+    let bytes = read_input(&mut input)?;
+    // The bytes are needed again only to apply fixes; else the check takes them.
+    let (outcome, bytes) = if input.changed.is_empty() {
+        let kept = if keep_source { bytes } else { Vec::new() };
+        (FileOutcome::default(), kept)
+    } else if keep_source {
+        let outcome = checker.check(
+            &input.path,
+            &bytes[..],
+            &input.changed,
+            true,
+            input.prefilter,
+        );
+        (outcome, bytes)
+    } else {
+        let outcome = checker.check(&input.path, bytes, &input.changed, false, input.prefilter);
+        (outcome, Vec::new())
+    };
+    Ok(Checked {
+        input,
+        bytes,
+        outcome,
+    })
 }
 
 fn gather(checked: Vec<Checked>) -> Vec<Diagnostic> {

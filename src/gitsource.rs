@@ -39,6 +39,13 @@ pub enum Content {
     Disk(PathBuf),
 }
 
+/// A file to check whose input is finished (its changed lines found) by the thread
+/// that checks it.
+pub type Deferred = Box<dyn FnOnce() -> FileInput + Send>;
+
+/// Where a streamed source hands each file.
+pub type Emit<'a> = &'a mut dyn FnMut(Deferred);
+
 /// One file to check.
 #[derive(Debug)]
 pub struct FileInput {
@@ -348,8 +355,9 @@ fn open_index(ws: &Workspace, repo: &Repository) -> GitResult<git2::Index> {
 }
 
 /// Staged mode: the index blobs of changed Python files and the lines changed versus
-/// HEAD (every line when there is no HEAD yet). Unmerged paths are returned apart.
-pub fn staged(ws: &Workspace, paths: &[PathBuf]) -> GitResult<(Vec<FileInput>, Vec<String>)> {
+/// HEAD (every line when there is no HEAD yet), each handed to `emit` as soon as it
+/// is read. Unmerged paths are returned.
+pub fn staged(ws: &Workspace, paths: &[PathBuf], emit: Emit<'_>) -> GitResult<Vec<String>> {
     let repo = ws.repo("--staged")?;
     let specs = ws.pathspecs(paths)?;
     let tree = head_tree(repo)?;
@@ -358,7 +366,8 @@ pub fn staged(ws: &Workspace, paths: &[PathBuf]) -> GitResult<(Vec<FileInput>, V
         let wanted = files
             .into_iter()
             .filter(|file| is_python_path(&file.path) && in_specs(&file.path, &specs));
-        return Ok((staged_file_inputs(repo, wanted)?, Vec::new()));
+        staged_file_inputs(repo, wanted, emit)?;
+        return Ok(Vec::new());
     }
     let index = open_index(ws, repo)?;
     let mut unmerged = Vec::new();
@@ -384,25 +393,28 @@ pub fn staged(ws: &Workspace, paths: &[PathBuf]) -> GitResult<(Vec<FileInput>, V
     let changed = changed_files(repo, &diff, &specs)?
         .into_iter()
         .filter(|changed| !unmerged.contains(&changed.path));
-    let inputs = blob_inputs(repo, changed)?;
-    Ok((inputs, unmerged))
+    for input in blob_inputs(repo, changed)? {
+        emit(Box::new(move || input));
+    }
+    Ok(unmerged)
 }
 
 /// Inputs for files the index adds or modifies in place: the staged blob, with the
 /// lines that differ from HEAD's blob (every line of an added file). A staged blob
 /// the working tree holds byte for byte is read from there (in parallel); the other
-/// blobs are read in turn; the line diffs run in parallel.
+/// blobs are read in turn, each file handed to `emit` once its blobs are read, its
+/// line diff left to the thread that finishes it.
 fn staged_file_inputs(
     repo: &Repository,
     files: impl Iterator<Item = index_diff::StagedFile>,
-) -> GitResult<Vec<FileInput>> {
+    emit: Emit<'_>,
+) -> GitResult<()> {
     let files: Vec<index_diff::StagedFile> = files.collect();
     let workdir = repo.workdir();
     let reused: Vec<Option<Vec<u8>>> = files
         .par_iter()
         .map(|file| workdir.and_then(|dir| worktree_copy(dir, &file.path, file.blob)))
         .collect();
-    let mut read = Vec::with_capacity(files.len());
     for (file, reused) in files.into_iter().zip(reused) {
         let new = match reused {
             Some(bytes) => bytes,
@@ -412,11 +424,8 @@ fn staged_file_inputs(
             Some(old) => Some(read_blob(repo, &file.path, old)?),
             None => None,
         };
-        read.push((file.path, new, old));
-    }
-    Ok(read
-        .into_par_iter()
-        .map(|(path, new, old)| FileInput {
+        let path = file.path;
+        emit(Box::new(move || FileInput {
             changed: match old {
                 Some(old) => blob_changes(&old, &new),
                 None => LineSet::All,
@@ -424,8 +433,9 @@ fn staged_file_inputs(
             path,
             content: Content::Bytes(new),
             prefilter: false,
-        })
-        .collect())
+        }));
+    }
+    Ok(())
 }
 
 /// The working-tree copy of a staged file when it is byte for byte the staged blob
