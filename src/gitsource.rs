@@ -415,7 +415,11 @@ fn staged_file_inputs(
         .par_iter()
         .map(|file| workdir.and_then(|dir| worktree_copy(dir, &file.path, file.blob)))
         .collect();
-    for (file, reused) in files.into_iter().zip(reused) {
+    let mut files: Vec<_> = files.into_iter().zip(reused).collect();
+    // The biggest files first: their checks take longest, so they start soonest.
+    files
+        .sort_by_key(|(_, reused)| std::cmp::Reverse(reused.as_ref().map_or(usize::MAX, Vec::len)));
+    for (file, reused) in files {
         let new = match reused {
             Some(bytes) => bytes,
             None => read_blob(repo, &file.path, file.blob)?,
