@@ -491,8 +491,14 @@ fn blob_changes(old: &[u8], new: &[u8]) -> LineSet {
     if binary(old) || binary(new) {
         return LineSet::All;
     }
-    let old_lines = lines_of(old);
-    let new_lines = lines_of(new);
+    // The whole lines both blobs share at their start and end are found on the
+    // bytes, at memory speed, and the line diff runs only on what lies between: the
+    // diff stays minimal, and the line-by-line comparison of the shared lines is
+    // saved.
+    let (start, old_end, new_end) = common_lines(old, new);
+    let first_line = memchr::memchr_iter(b'\n', &new[..start]).count();
+    let old_lines = lines_of(&old[start..old_end]);
+    let new_lines = lines_of(&new[start..new_end]);
     let deadline = std::time::Instant::now() + LINE_DIFF_DEADLINE;
     let operations = similar::capture_diff_slices_deadline(
         similar::Algorithm::Myers,
@@ -507,10 +513,66 @@ fn blob_changes(old: &[u8], new: &[u8]) -> LineSet {
             similar::DiffTag::Insert | similar::DiffTag::Replace
         ) {
             let added = operation.new_range();
-            lines.extend(added.start + 1..=added.end);
+            lines.extend(first_line + added.start + 1..=first_line + added.end);
         }
     }
     LineSet::Some(lines)
+}
+
+/// Where the whole lines `old` and `new` share at their start end (the same offset
+/// in both), and where the whole lines they share at their end start in each.
+fn common_lines(old: &[u8], new: &[u8]) -> (usize, usize, usize) {
+    let prefix = common_prefix(old, new);
+    let start = memchr::memrchr(b'\n', &new[..prefix]).map_or(0, |newline| newline + 1);
+    let (old_rest, new_rest) = (&old[start..], &new[start..]);
+    let mut suffix = common_suffix(old_rest, new_rest);
+    let (old_at, new_at) = (old_rest.len() - suffix, new_rest.len() - suffix);
+    let line_start = |rest: &[u8], at: usize| at == 0 || rest[at - 1] == b'\n';
+    if !(line_start(old_rest, old_at) && line_start(new_rest, new_at)) {
+        // The shared bytes start mid-line: the shared lines start after their first
+        // line break (the same in both).
+        suffix = match memchr::memchr(b'\n', &new_rest[new_at..]) {
+            Some(newline) => suffix - newline - 1,
+            None => 0,
+        };
+    }
+    (start, old.len() - suffix, new.len() - suffix)
+}
+
+/// How many bytes `a` and `b` share at their start.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let shortest = a.len().min(b.len());
+    let mut at = 0;
+    while at + CHUNK <= shortest && a[at..at + CHUNK] == b[at..at + CHUNK] {
+        at += CHUNK;
+    }
+    at + a[at..shortest]
+        .iter()
+        .zip(&b[at..shortest])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes `a` and `b` share at their end.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let shortest = a.len().min(b.len());
+    let mut shared = 0;
+    while shared + CHUNK <= shortest
+        && a[a.len() - shared - CHUNK..a.len() - shared]
+            == b[b.len() - shared - CHUNK..b.len() - shared]
+    {
+        shared += CHUNK;
+    }
+    shared
+        + a[..a.len() - shared]
+            .iter()
+            .rev()
+            .zip(b[..b.len() - shared].iter().rev())
+            .take(shortest - shared)
+            .take_while(|(x, y)| x == y)
+            .count()
 }
 
 /// Working-tree files changed versus `base` (HEAD when None), untracked files included.
@@ -797,6 +859,108 @@ mod tests {
                 "def a():\n    return 1\n\ndef b():\n    return 1\n\ndef c():\n    return 1\n"
             ),
             vec![4, 5, 6]
+        );
+    }
+
+    /// How many lines of `new` a minimal line diff of the whole blobs marks added.
+    fn minimal_added_lines(old: &[u8], new: &[u8]) -> usize {
+        let (old_lines, new_lines) = (lines_of(old), lines_of(new));
+        similar::capture_diff_slices(similar::Algorithm::Myers, &old_lines, &new_lines)
+            .iter()
+            .filter(|op| {
+                matches!(
+                    op.tag(),
+                    similar::DiffTag::Insert | similar::DiffTag::Replace
+                )
+            })
+            .map(|op| op.new_range().len())
+            .sum()
+    }
+
+    /// Whether `sub` is a subsequence of `all`.
+    fn is_subsequence(sub: &[&[u8]], all: &[&[u8]]) -> bool {
+        let mut rest = all.iter();
+        sub.iter()
+            .all(|line| rest.any(|candidate| candidate == line))
+    }
+
+    #[test]
+    fn blob_changes_are_a_minimal_line_diff() {
+        // Texts from a few alike lines, edited at random (a fixed-seed generator):
+        // the lines left unmarked must be old lines in order (a valid diff), and as
+        // many lines are marked as a minimal diff of the whole blobs marks.
+        let pieces = [
+            "a\n",
+            "b\n",
+            "ab\n",
+            "\n",
+            "    return 1\n",
+            "def f():\n",
+            "b",
+            "xb\n",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        for _ in 0..3000 {
+            let old: Vec<&str> = (0..next(12)).map(|_| pieces[next(pieces.len())]).collect();
+            let mut new = old.clone();
+            for _ in 0..next(4) {
+                match next(3) {
+                    0 if !new.is_empty() => {
+                        new.remove(next(new.len()));
+                    }
+                    1 if !new.is_empty() => {
+                        let at = next(new.len());
+                        new[at] = pieces[next(pieces.len())];
+                    }
+                    _ => new.insert(next(new.len() + 1), pieces[next(pieces.len())]),
+                }
+            }
+            let (old, new) = (old.concat(), new.concat());
+            let marked = changed(&old, &new);
+            let kept: Vec<&[u8]> = lines_of(new.as_bytes())
+                .into_iter()
+                .enumerate()
+                .filter(|(at, _)| !marked.contains(&(at + 1)))
+                .map(|(_, line)| line)
+                .collect();
+            let case = format!("{old:?} -> {new:?}: {marked:?}");
+            assert!(is_subsequence(&kept, &lines_of(old.as_bytes())), "{case}");
+            assert_eq!(
+                marked.len(),
+                minimal_added_lines(old.as_bytes(), new.as_bytes()),
+                "{case}"
+            );
+        }
+    }
+
+    #[test]
+    fn blob_changes_place_an_ambiguous_change_where_git_does() {
+        // `git diff --no-index -U0` says `@@ -6 +6 @@`: line 6 of the new text.
+        let old = "b\nb\ndef f():\nxb\nbxb\na\n\nxb\n";
+        let new = "b\nb\ndef f():\nxb\nbxb\n\n\nxb\n";
+        assert_eq!(changed(old, new), vec![6]);
+    }
+
+    #[test]
+    fn common_lines_are_whole_lines_in_both_blobs() {
+        assert_eq!(common_lines(b"a\nxb\n", b"a\nb\n"), (2, 5, 4));
+        assert_eq!(common_lines(b"a\nb\nc\n", b"a\nb\nc\n"), (6, 6, 6));
+        assert_eq!(
+            common_lines(b"q\nlong shared line\n", b"r\nlong shared line\n"),
+            (0, 2, 2)
+        );
+        let long: String = (0..200).map(|n| format!("line {n}\n")).collect();
+        let edited = long.replace("line 150\n", "line 150 edited\n");
+        let start = long.find("line 150").unwrap();
+        assert_eq!(
+            common_lines(long.as_bytes(), edited.as_bytes()),
+            (start, start + 9, start + 16)
         );
     }
 
