@@ -55,7 +55,7 @@ pub fn install(force: bool) -> Result<i32, String> {
     }
     let dir = hooks_dir(&repo)?;
     let hook = dir.join("pre-commit");
-    let shown = escape(&hook.display().to_string());
+    let shown = escape(&hook.display().to_string()).into_owned();
     let code = match std::fs::symlink_metadata(&hook) {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(&dir)

@@ -5,6 +5,7 @@ use crate::config::{Config, Severity};
 use crate::diagnostic::{url, Diagnostic, PARSE_CODE, PARSE_RULE};
 use owo_colors::OwoColorize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -18,11 +19,12 @@ pub enum Format {
 }
 
 /// Makes text safe for a terminal or a one-line format: control characters and
-/// bidirectional overrides become visible escapes.
-pub fn escape(text: &str) -> String {
+/// bidirectional overrides become visible escapes. Text with nothing to escape is
+/// borrowed as it is.
+pub fn escape(text: &str) -> Cow<'_, str> {
     if text.bytes().all(|byte| (0x20..0x7f).contains(&byte)) {
         // Printable ASCII: nothing to escape.
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let mut result = String::with_capacity(text.len());
     for c in text.chars() {
@@ -39,7 +41,7 @@ pub fn escape(text: &str) -> String {
             result.push(c);
         }
     }
-    result
+    Cow::Owned(result)
 }
 
 /// What a `--fix` run did, for the summary.
@@ -447,7 +449,7 @@ fn github_data(text: &str) -> String {
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A");
-    escape(&escaped)
+    escape(&escaped).into_owned()
 }
 
 fn github(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
