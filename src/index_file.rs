@@ -277,10 +277,9 @@ fn cache_tree(data: &[u8], range: Range<usize>) -> Option<Vec<TreeNode>> {
     let mut at = range.start;
     while at < data.len() {
         let name_end = at + memchr::memchr(0, &data[at..])?;
-        let count_end = name_end + 1 + memchr::memchr(b' ', data.get(name_end + 1..)?)?;
-        let subtrees_end = count_end + 1 + memchr::memchr(b'\n', data.get(count_end + 1..)?)?;
-        let count = number(&data[name_end + 1..count_end])?;
-        let subtrees = u32::try_from(number(&data[count_end + 1..subtrees_end])?).ok()?;
+        let (count, count_end) = number(data, name_end + 1, b' ')?;
+        let (subtrees, subtrees_end) = number(data, count_end + 1, b'\n')?;
+        let subtrees = u32::try_from(subtrees).ok()?;
         let name = (u32::try_from(at).ok()?, u32::try_from(name_end).ok()?);
         at = subtrees_end + 1;
         let id_at = if count >= 0 {
@@ -313,9 +312,21 @@ fn cache_tree(data: &[u8], range: Range<usize>) -> Option<Vec<TreeNode>> {
     open.is_empty().then_some(nodes)
 }
 
-/// A decimal number as the cache-tree writes it (`-1` included).
-fn number(text: &[u8]) -> Option<i64> {
-    std::str::from_utf8(text).ok()?.parse().ok()
+/// The decimal number the cache-tree writes at `at` (`-1` included), ended by
+/// `end`: its value and where `end` is.
+fn number(data: &[u8], mut at: usize, end: u8) -> Option<(i64, usize)> {
+    let negative = data.get(at) == Some(&b'-');
+    if negative {
+        at += 1;
+    }
+    let first_digit = at;
+    let mut value: i64 = 0;
+    while let Some(&byte) = data.get(at).filter(|byte| byte.is_ascii_digit()) {
+        value = value.checked_mul(10)?.checked_add(i64::from(byte - b'0'))?;
+        at += 1;
+    }
+    let well_formed = at > first_digit && data.get(at) == Some(&end);
+    well_formed.then_some((if negative { -value } else { value }, at))
 }
 
 /// Git's offset varint (version 4 path prefixes): the value and the index after it.
@@ -454,6 +465,16 @@ mod tests {
             .map(|b| format!("{b:02x}"))
             .collect();
         assert_eq!(id, head_deep.trim());
+    }
+
+    #[test]
+    fn cache_tree_numbers_are_read_up_to_their_terminator() {
+        assert_eq!(number(b"-1 3\n", 0, b' '), Some((-1, 2)));
+        assert_eq!(number(b"-1 3\n", 3, b'\n'), Some((3, 4)));
+        assert_eq!(number(b"4096 ", 0, b' '), Some((4096, 4)));
+        for bad in [&b" "[..], b"- ", b"1x ", b"12", b"99999999999999999999 "] {
+            assert_eq!(number(bad, 0, b' '), None, "{bad:?}");
+        }
     }
 
     #[test]
