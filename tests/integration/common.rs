@@ -377,6 +377,13 @@ impl Out {
             .collect()
     }
 
+    /// Asserts one `CAN000` warning, for `path`.
+    pub fn assert_one_parse_warning(&self, path: &str) {
+        let warnings = self.parse_warnings();
+        assert_eq!(warnings.len(), 1, "stdout:\n{}", self.stdout);
+        assert_eq!(warnings[0].path, path);
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
             panic!(

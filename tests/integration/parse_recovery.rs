@@ -9,13 +9,6 @@ fn check_bytes(path: &str, src: impl AsRef<[u8]>) -> Out {
     repo.concise(&["check", path])
 }
 
-/// One `CAN000` warning for `path`.
-fn assert_one_parse_warning(out: &Out, path: &str) {
-    let warnings = out.parse_warnings();
-    assert_eq!(warnings.len(), 1, "stdout:\n{}", out.stdout);
-    assert_eq!(warnings[0].path, path);
-}
-
 #[test]
 fn nested_quote_fstring_still_checks_imports() {
     let src = lines(&[
@@ -28,7 +21,7 @@ fn nested_quote_fstring_still_checks_imports() {
     let out = check_bytes("f.py", &src);
     out.assert_code(1);
     assert_eq!(out.locs(), vec![loc("f.py", 5, WS_COL, "ws-manager")]);
-    assert_one_parse_warning(&out, "f.py");
+    out.assert_one_parse_warning("f.py");
 }
 
 #[test]
@@ -43,7 +36,7 @@ fn python2_print_statement_still_checks_imports() {
             loc("py2.py", 4, 8, "old-utils"),
         ]
     );
-    assert_one_parse_warning(&out, "py2.py");
+    out.assert_one_parse_warning("py2.py");
 }
 
 #[test]
@@ -52,7 +45,7 @@ fn template_string_still_checks_imports() {
     let out = check_bytes("t.py", &src);
     out.assert_code(1);
     assert_eq!(out.locs(), vec![loc("t.py", 1, UTILS_COL, "old-utils")]);
-    assert_one_parse_warning(&out, "t.py");
+    out.assert_one_parse_warning("t.py");
 }
 
 #[test]
@@ -89,7 +82,7 @@ fn half_typed_buffer_recovers_multiline_imports() {
             loc("editing.py", 10, 12, "ws-manager"),
         ]
     );
-    assert_one_parse_warning(&out, "editing.py");
+    out.assert_one_parse_warning("editing.py");
 }
 
 #[test]
@@ -128,7 +121,7 @@ fn parse_failure_alone_is_a_warning_and_exits_0() {
     let out = repo.concise(&["check", "py2.py"]);
     out.assert_code(0);
     assert_eq!(out.locs(), vec![]);
-    assert_one_parse_warning(&out, "py2.py");
+    out.assert_one_parse_warning("py2.py");
 
     let out = repo.run(&["check", "--output-format", "json", "py2.py"]);
     out.assert_code(0);
@@ -177,7 +170,7 @@ fn staged_change_that_breaks_its_statement_gets_a_parse_warning() {
     let out = repo.concise(&["check", "--staged"]);
     out.assert_code(1);
     assert_eq!(out.locs(), vec![loc("svc.py", 2, UTILS_COL, "old-utils")]);
-    assert_one_parse_warning(&out, "svc.py");
+    out.assert_one_parse_warning("svc.py");
 }
 
 #[test]
@@ -200,7 +193,7 @@ fn staged_edit_beside_untouched_python_312_strings_still_gets_the_parse_warning(
         let out = repo.concise(&["check", "--staged"]);
         out.assert_code(1);
         assert_eq!(out.locs(), vec![loc("app.py", 5, WS_COL, "ws-manager")]);
-        assert_one_parse_warning(&out, "app.py");
+        out.assert_one_parse_warning("app.py");
     }
 }
 
@@ -249,7 +242,7 @@ fn invalid_utf8_is_a_warning_and_checked_lossily() {
             loc("latin.py", 4, UTILS_COL, "old-utils"),
         ]
     );
-    assert_one_parse_warning(&out, "latin.py");
+    out.assert_one_parse_warning("latin.py");
 }
 
 #[test]
@@ -262,7 +255,7 @@ fn invalid_utf8_in_staged_blob_is_a_warning() {
     let out = repo.concise(&["check"]);
     out.assert_code(1);
     assert_eq!(out.locs(), vec![loc("bin.py", 1, WS_COL, "ws-manager")]);
-    assert_one_parse_warning(&out, "bin.py");
+    out.assert_one_parse_warning("bin.py");
 }
 
 #[test]
@@ -436,5 +429,5 @@ fn unclosed_multiline_import_is_still_reported() {
     let out = check_bytes("unclosed.py", src);
     out.assert_code(1);
     assert_eq!(out.locs(), vec![loc("unclosed.py", 3, 5, "ws-manager")]);
-    assert_one_parse_warning(&out, "unclosed.py");
+    out.assert_one_parse_warning("unclosed.py");
 }

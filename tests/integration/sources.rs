@@ -41,9 +41,7 @@ fn a_file_both_named_and_walked_is_checked_once_as_named() {
             vec![loc("pkg/a.py", 1, WS_COL, "ws-manager")],
             "{args:?}"
         );
-        let warnings = out.parse_warnings();
-        assert_eq!(warnings.len(), 1, "{args:?}: {}", out.stdout);
-        assert_eq!(warnings[0].path, "pkg/broken.py");
+        out.assert_one_parse_warning("pkg/broken.py");
     }
     let walked = repo.concise(&["check", "pkg"]);
     assert!(walked.parse_warnings().is_empty(), "{}", walked.stdout);
