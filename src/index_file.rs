@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::path::Path;
 
 /// Bytes of a SHA-1 object id, and of the checksum that ends the file.
-pub const ID_BYTES: usize = 20;
+const ID_BYTES: usize = 20;
 /// Bytes of an entry before its object id: ctime, mtime, dev, ino, mode, uid, gid
 /// and size, 4 bytes each.
 const STAT_BYTES: usize = 40;
