@@ -5,6 +5,7 @@
 //! - [`gitsource`]: staged blobs, commits, the working tree and changed lines;
 //!   [`index_diff`] and [`index_file`]: the staged changes read from the index file.
 //! - [`source`] and [`python`]: decoded text, the scanner, and the Python model;
+//!   [`byteclass`]: the byte masks the scanner steps through;
 //!   [`import_syntax`]: the fast parser of import statements; [`lexical`]: references
 //!   resolved without a parser for whole-tree scans.
 //! - [`rules`]: the rule engine; [`fixes`] and [`writer`]: fixes and safe writes.
@@ -12,6 +13,7 @@
 //!   [`report`]: the compliance report; [`hook`]: `install-hook`.
 //! - [`check`], [`project`], [`cli`]: the `check` command and the command line.
 
+pub mod byteclass;
 pub mod check;
 pub mod cli;
 pub mod config;

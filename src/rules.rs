@@ -293,7 +293,7 @@ impl<'c> Checker<'c> {
             }
             return outcome;
         }
-        if bytes.contains(&0) {
+        if memchr::memchr(0, &bytes).is_some() {
             if parse_enabled {
                 outcome.diagnostics.push(file_warning(
                     path,

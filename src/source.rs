@@ -5,6 +5,8 @@
 
 use std::ops::Range;
 
+use crate::byteclass::LayoutBytes;
+
 /// Decoded source text with its line table.
 #[derive(Debug)]
 pub struct SourceText {
@@ -119,8 +121,7 @@ impl SourceText {
             .min(bytes.len());
             // Typical Python has a line per ~32 bytes.
             index.starts.reserve((to - from) / 32);
-            let found = memchr::memchr_iter(b'\n', &bytes[from..to]).map(|at| from + at + 1);
-            index.starts.extend(found);
+            crate::byteclass::push_line_starts(bytes, from, to, &mut index.starts);
             index.scanned = to;
         }
         answer(&index.starts)
@@ -347,9 +348,10 @@ impl Scanner<'_> {
     fn run(&mut self) {
         let mut depth = 0usize;
         let mut line_start = 0usize;
-        while self.position < self.bytes.len() {
-            let byte = self.bytes[self.position];
-            match byte {
+        let mut layout_bytes = LayoutBytes::new(self.bytes);
+        while let Some(next) = layout_bytes.next_from(self.position) {
+            self.position = next;
+            match self.bytes[next] {
                 b'#' => self.comment(),
                 b'\\' if self.peek(1) == Some(b'\n') => self.position += 2,
                 b'\\' if self.peek(1) == Some(b'\r') && self.peek(2) == Some(b'\n') => {
@@ -378,10 +380,8 @@ impl Scanner<'_> {
                     self.position += 1;
                 }
                 b'\'' | b'"' => self.quote(),
-                _ => {
-                    // Nothing else matters to the layout: skip to the next byte that does.
-                    self.position = skip_plain_bytes(self.bytes, self.position + 1);
-                }
+                // `$ % & |`: let through by the byte classes, meaningless here.
+                _ => self.position += 1,
             }
         }
         self.push_logical(line_start, self.bytes.len());
@@ -551,45 +551,6 @@ pub fn indent_len(line: &str) -> usize {
     line.bytes()
         .take_while(|byte| matches!(byte, b' ' | b'\t' | b'\x0c' | b'\r' | b'\n'))
         .count()
-}
-
-/// Bytes the scanner's main loop must look at; everything else is skipped.
-const LAYOUT_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let special = b"#\\\n([{)]}'\"";
-    let mut index = 0;
-    while index < special.len() {
-        table[special[index] as usize] = true;
-        index += 1;
-    }
-    table
-};
-
-fn is_layout_byte(byte: u8) -> bool {
-    LAYOUT_BYTES[byte as usize]
-}
-
-/// The first offset from `from` on whose byte the layout depends (or the end). Four
-/// bytes are tested at a time while none of them does (runs of plain bytes are
-/// short: eight or sixteen at a time cost more instructions).
-fn skip_plain_bytes(bytes: &[u8], from: usize) -> usize {
-    let mut position = from.min(bytes.len());
-    for chunk in bytes[position..].chunks_exact(4) {
-        let any = chunk
-            .iter()
-            .fold(false, |any, &byte| any | is_layout_byte(byte));
-        if any {
-            break;
-        }
-        position += 4;
-    }
-    while bytes
-        .get(position)
-        .is_some_and(|&byte| !is_layout_byte(byte))
-    {
-        position += 1;
-    }
-    position
 }
 
 /// A byte that may start a Python identifier (any non-ASCII byte counts).

@@ -1,0 +1,238 @@
+//! Byte classes as bit masks: which bytes of a block of up to 64 matter to the
+//! scanner, or end a line, found sixteen at a time with SSE2 on x86-64 (one at a
+//! time elsewhere), so that the scanner and the line index step from one such byte
+//! to the next instead of looking at every byte.
+
+/// How many bytes one mask covers.
+pub const BLOCK: usize = 64;
+
+/// Bytes whose meaning the scanner's main loop depends on, plus a few that share
+/// their ranges and cost nothing to let through (`$ % & |`): `"`..=`)`, `[ \ ]`,
+/// `{ | }` and the line feed.
+const RANGES: [(u8, u8); 3] = [(b'"', 8), (b'[', 3), (b'{', 3)];
+
+/// Whether the scanner's main loop must look at `byte`.
+pub fn is_layout_byte(byte: u8) -> bool {
+    byte == b'\n'
+        || RANGES
+            .iter()
+            .any(|&(low, count)| byte.wrapping_sub(low) < count)
+}
+
+/// Bit `i` is set when byte `i` of `block` is a layout byte (see
+/// [`is_layout_byte`]); bits past the end of a short block are clear.
+pub fn layout_mask(block: &[u8]) -> u64 {
+    block_mask(block, chunk_bits::layout)
+}
+
+/// Bit `i` is set when byte `i` of `block` is a line feed.
+pub fn newline_mask(block: &[u8]) -> u64 {
+    block_mask(block, chunk_bits::newline)
+}
+
+/// The mask of up to [`BLOCK`] bytes, 16 at a time; a short block is padded with
+/// zero bytes, which no class holds.
+fn block_mask(block: &[u8], chunk_mask: impl Fn(&[u8; 16]) -> u16) -> u64 {
+    let mut padded = [0u8; BLOCK];
+    let full = match block.first_chunk::<BLOCK>() {
+        Some(full) => full,
+        None => {
+            padded[..block.len()].copy_from_slice(block);
+            &padded
+        }
+    };
+    let mut mask = 0;
+    let mut rest: &[u8] = full;
+    let mut shift = 0;
+    while let Some((chunk, tail)) = rest.split_first_chunk::<16>() {
+        mask |= u64::from(chunk_mask(chunk)) << shift;
+        shift += 16;
+        rest = tail;
+    }
+    mask
+}
+
+/// Each offset of a line start (just past a line feed) in `bytes[from..to]`, in order.
+pub fn push_line_starts(bytes: &[u8], from: usize, to: usize, starts: &mut Vec<usize>) {
+    let mut block_start = from;
+    while block_start < to {
+        let end = (block_start + BLOCK).min(to);
+        let mut mask = newline_mask(&bytes[block_start..end]);
+        while mask != 0 {
+            starts.push(block_start + mask.trailing_zeros() as usize + 1);
+            mask &= mask - 1;
+        }
+        block_start = end;
+    }
+}
+
+/// The bits of 16 bytes: SSE2 on x86-64.
+#[cfg(target_arch = "x86_64")]
+mod chunk_bits {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8, _mm_sub_epi8,
+    };
+
+    pub fn layout(chunk: &[u8; 16]) -> u16 {
+        // SAFETY: SSE2 is part of every x86-64 target, and the unaligned load reads
+        // the 16 bytes `chunk` holds, no more.
+        unsafe {
+            let bytes = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+            let mut hits = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\n' as i8));
+            for (low, count) in super::RANGES {
+                // `byte - low < count`, unsigned: the difference is its own minimum
+                // with `count - 1` exactly when it is below `count`.
+                let offset = _mm_sub_epi8(bytes, _mm_set1_epi8(low as i8));
+                let within = _mm_cmpeq_epi8(
+                    _mm_min_epu8(offset, _mm_set1_epi8((count - 1) as i8)),
+                    offset,
+                );
+                hits = _mm_or_si128(hits, within);
+            }
+            _mm_movemask_epi8(hits) as u16
+        }
+    }
+
+    pub fn newline(chunk: &[u8; 16]) -> u16 {
+        // SAFETY: as in `layout`.
+        unsafe {
+            let bytes = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+            _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\n' as i8))) as u16
+        }
+    }
+}
+
+/// The bits of 16 bytes, one byte at a time.
+#[cfg(not(target_arch = "x86_64"))]
+mod chunk_bits {
+    fn bits(chunk: &[u8; 16], class: impl Fn(u8) -> bool) -> u16 {
+        chunk.iter().enumerate().fold(0, |mask, (index, &byte)| {
+            mask | (u16::from(class(byte)) << index)
+        })
+    }
+
+    pub fn layout(chunk: &[u8; 16]) -> u16 {
+        bits(chunk, super::is_layout_byte)
+    }
+
+    pub fn newline(chunk: &[u8; 16]) -> u16 {
+        bits(chunk, |byte| byte == b'\n')
+    }
+}
+
+/// Finds, from any offset, the next layout byte, keeping the mask of the block it
+/// last classified so that a run of nearby questions classifies each byte once.
+pub struct LayoutBytes<'a> {
+    bytes: &'a [u8],
+    /// Where the classified block starts (`usize::MAX` before the first question,
+    /// with an empty mask).
+    block_start: usize,
+    mask: u64,
+}
+
+impl<'a> LayoutBytes<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        LayoutBytes {
+            bytes,
+            block_start: usize::MAX,
+            mask: 0,
+        }
+    }
+
+    /// The offset of the first layout byte at or after `from`, if any.
+    #[inline]
+    pub fn next_from(&mut self, from: usize) -> Option<usize> {
+        // Wraps to a large number when `from` lies before the block.
+        let offset = from.wrapping_sub(self.block_start);
+        if offset < BLOCK {
+            let ahead = self.mask >> offset;
+            if ahead != 0 {
+                return Some(from + ahead.trailing_zeros() as usize);
+            }
+        }
+        self.next_from_new_blocks(from)
+    }
+
+    /// As [`LayoutBytes::next_from`], classifying blocks from `from` on.
+    #[inline(never)]
+    fn next_from_new_blocks(&mut self, mut from: usize) -> Option<usize> {
+        while from < self.bytes.len() {
+            let end = (from + BLOCK).min(self.bytes.len());
+            self.mask = layout_mask(&self.bytes[from..end]);
+            self.block_start = from;
+            if self.mask != 0 {
+                return Some(from + self.mask.trailing_zeros() as usize);
+            }
+            from = end;
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mask_marks_exactly_the_layout_bytes() {
+        let all: Vec<u8> = (0..=255).collect();
+        for block in all.chunks(BLOCK) {
+            let mask = layout_mask(block);
+            for (index, &byte) in block.iter().enumerate() {
+                assert_eq!(mask >> index & 1 == 1, is_layout_byte(byte), "{byte:#x}");
+            }
+        }
+        for byte in *b"#\\\n([{)]}'\"" {
+            assert!(is_layout_byte(byte), "{}", byte as char);
+        }
+        for byte in *b"az_09 .,:=+-*/<>@!?\t\r~^`\x80\xff" {
+            assert!(!is_layout_byte(byte), "{}", byte as char);
+        }
+    }
+
+    #[test]
+    fn line_starts_are_the_offsets_after_each_line_feed() {
+        let text: Vec<u8> = (0..500u32)
+            .map(|i| {
+                if i % 7 == 0 || i % 61 == 0 {
+                    b'\n'
+                } else {
+                    b'x'
+                }
+            })
+            .collect();
+        for (from, to) in [(0, text.len()), (3, 130), (64, 128), (10, 10), (499, 500)] {
+            let mut starts = vec![];
+            push_line_starts(&text, from, to, &mut starts);
+            let expected: Vec<usize> = (from..to)
+                .filter(|&at| text[at] == b'\n')
+                .map(|at| at + 1)
+                .collect();
+            assert_eq!(starts, expected, "{from}..{to}");
+        }
+        assert_eq!(newline_mask(b"\na\n"), 0b101);
+    }
+
+    #[test]
+    fn short_blocks_have_no_bits_past_their_end() {
+        assert_eq!(layout_mask(b"a(b"), 0b010);
+        assert_eq!(layout_mask(b""), 0);
+    }
+
+    #[test]
+    fn next_from_finds_each_layout_byte_from_any_offset() {
+        let text: Vec<u8> = (0..300u32)
+            .map(|i| b"ab(c d'e\nfg h]i{jk lm #n"[(i * 7 % 24) as usize])
+            .collect();
+        let mut finder = LayoutBytes::new(&text);
+        // Questions in any order (forward, backward, far jumps) get the plain answer.
+        for from in (0..=text.len())
+            .chain((0..text.len()).rev())
+            .chain([5, 250, 3, 299])
+        {
+            let expected = (from..text.len()).find(|&at| is_layout_byte(text[at]));
+            assert_eq!(finder.next_from(from), expected, "from {from}");
+        }
+    }
+}
