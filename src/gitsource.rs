@@ -708,7 +708,14 @@ pub fn worktree_files(
         let metadata = std::fs::symlink_metadata(&absolute)
             .map_err(|error| format!("{}: {}", arg.display(), io_reason(&error)))?;
         if metadata.is_dir() {
-            inputs.extend(walk_directory(&ws.root, &absolute, keep)?);
+            let parents = if ws.repo.is_none() {
+                ParentRules::All
+            } else if normalize(&absolute) == ws.root {
+                ParentRules::None
+            } else {
+                ParentRules::WithinRepository
+            };
+            inputs.extend(walk_directory(&ws.root, &absolute, parents, keep)?);
         } else {
             ws.relative(arg)?;
             inputs.extend(file_input(&ws.root, &absolute, keep, false));
@@ -720,18 +727,36 @@ pub fn worktree_files(
     Ok(inputs)
 }
 
+/// Whose ignore rules apply to a walked directory besides its own and its
+/// subdirectories'.
+#[derive(Clone, Copy)]
+enum ParentRules {
+    /// None: the directory is a repository's work tree, and git reads no ignore file
+    /// above it (reading them would match every entry against their rules in vain).
+    None,
+    /// Its parents' up to the work tree of the repository it lies in, as git.
+    WithinRepository,
+    /// Every parent's: outside a repository, nothing bounds them.
+    All,
+}
+
 /// The regular `.py`/`.pyi` files under `dir` that `keep` takes, walked in parallel
-/// honouring `.gitignore` (symlinks are not followed), each made an input by the
-/// thread that found it.
+/// honouring git's ignore rules (`.gitignore` files, of the `parents` too;
+/// `.git/info/exclude`; the global excludes file) and no others (not ripgrep's
+/// `.ignore`), symlinks not followed; each made an input by the thread that found it.
 fn walk_directory(
     root: &Path,
     dir: &Path,
+    parents: ParentRules,
     keep: &(dyn Fn(&str) -> bool + Sync),
 ) -> GitResult<Vec<FileInput>> {
     let found = std::sync::Mutex::new(Vec::new());
     let failure = std::sync::Mutex::new(None);
     ignore::WalkBuilder::new(dir)
-        .require_git(false)
+        // Stops at a repository's `.git` (a stat per directory, so only when needed).
+        .require_git(matches!(parents, ParentRules::WithinRepository))
+        .parents(!matches!(parents, ParentRules::None))
+        .ignore(false)
         .follow_links(false)
         .build_parallel()
         .run(|| {

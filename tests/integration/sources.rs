@@ -87,6 +87,28 @@ fn working_tree_directory_walk_honours_gitignore() {
 }
 
 #[test]
+fn a_walk_reads_git_ignore_rules_only_and_none_above_the_work_tree() {
+    let repo = Repo::std();
+    let above = repo.root().parent().unwrap();
+    std::fs::write(above.join(".gitignore"), "*.py\n").unwrap();
+    std::fs::write(above.join(".ignore"), "*.py\n").unwrap();
+    repo.write(".ignore", "pkg/\n");
+    repo.write("pkg/.ignore", "a.py\n");
+    repo.write("pkg/a.py", lines(&[WS_IMPORT]));
+    repo.write("pkg/deep/b.py", lines(&["x = 1", UTILS_IMPORT]));
+
+    let expected = vec![
+        loc("pkg/a.py", 1, WS_COL, "ws-manager"),
+        loc("pkg/deep/b.py", 2, UTILS_COL, "old-utils"),
+    ];
+    for walked in [".", "pkg", "pkg/"] {
+        let out = repo.concise(&["check", walked]);
+        out.assert_code(1);
+        assert_eq!(out.locs(), expected, "{walked}");
+    }
+}
+
+#[test]
 fn working_tree_directory_walk_honours_config_exclude() {
     let repo = Repo::with_config(&STD_CONFIG.replace(
         "src: [\".\"]\n",
