@@ -30,6 +30,17 @@ pub fn newline_mask(block: &[u8]) -> u64 {
     block_mask(block, chunk_bits::newline)
 }
 
+/// Bit `i` is set when byte `i` of `block` can be part of an identifier: an ASCII
+/// letter or digit, `_`, or any byte of a non-ASCII character.
+pub fn word_mask(block: &[u8]) -> u64 {
+    block_mask(block, chunk_bits::word)
+}
+
+/// Whether `byte` can be part of an identifier (see [`word_mask`]).
+pub fn is_word_byte(byte: u8) -> bool {
+    byte == b'_' || byte.is_ascii_alphanumeric() || byte >= 0x80
+}
+
 /// The mask of up to [`BLOCK`] bytes, 16 at a time; a short block is padded with
 /// zero bytes, which no class holds.
 fn block_mask(block: &[u8], chunk_mask: impl Fn(&[u8; 16]) -> u16) -> u64 {
@@ -94,6 +105,27 @@ mod chunk_bits {
         }
     }
 
+    pub fn word(chunk: &[u8; 16]) -> u16 {
+        // SAFETY: as in `layout`.
+        unsafe {
+            let bytes = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
+            let within = |bytes: __m128i, low: u8, count: u8| {
+                let offset = _mm_sub_epi8(bytes, _mm_set1_epi8(low as i8));
+                _mm_cmpeq_epi8(
+                    _mm_min_epu8(offset, _mm_set1_epi8((count - 1) as i8)),
+                    offset,
+                )
+            };
+            // Setting bit 5 folds upper-case letters onto lower-case ones.
+            let letter = within(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), b'a', 26);
+            let digit = within(bytes, b'0', 10);
+            let underscore = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'_' as i8));
+            let ascii_word = _mm_or_si128(_mm_or_si128(letter, digit), underscore);
+            // The top bit of each byte is its own non-ASCII flag.
+            (_mm_movemask_epi8(ascii_word) | _mm_movemask_epi8(bytes)) as u16
+        }
+    }
+
     pub fn newline(chunk: &[u8; 16]) -> u16 {
         // SAFETY: as in `layout`.
         unsafe {
@@ -118,6 +150,10 @@ mod chunk_bits {
 
     pub fn newline(chunk: &[u8; 16]) -> u16 {
         bits(chunk, |byte| byte == b'\n')
+    }
+
+    pub fn word(chunk: &[u8; 16]) -> u16 {
+        bits(chunk, super::is_word_byte)
     }
 }
 
@@ -212,6 +248,18 @@ mod tests {
             assert_eq!(starts, expected, "{from}..{to}");
         }
         assert_eq!(newline_mask(b"\na\n"), 0b101);
+    }
+
+    #[test]
+    fn the_word_mask_marks_exactly_the_identifier_bytes() {
+        let all: Vec<u8> = (0..=255).collect();
+        for block in all.chunks(BLOCK) {
+            let mask = word_mask(block);
+            for (index, &byte) in block.iter().enumerate() {
+                assert_eq!(mask >> index & 1 == 1, is_word_byte(byte), "{byte:#x}");
+            }
+        }
+        assert_eq!(word_mask(b"a_Z9 @[`{\x80"), 0b10_0000_1111);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! only what the changed lines, suppression comments, `allow-in` and the selection
 //! let through, and attaches each diagnostic's fix.
 
+use crate::byteclass::{is_word_byte, word_mask, BLOCK};
 use crate::config::{Config, Rule, RuleKind, Scope, Severity};
 use crate::diagnostic::{Diagnostic, Fix, PARSE_CODE, PARSE_RULE};
 use crate::fixes;
@@ -835,20 +836,36 @@ impl Words {
     }
 
     /// Whether one of the words is a whole word of `text` (no reference to a governed
-    /// name can exist in a file that does not hold its last part as a word).
+    /// name can exist in a file that does not hold its last part as a word). Words
+    /// are found by their starts in masks of 64 bytes; most are ruled out by their
+    /// first byte before their length is even known.
     fn occur_in(&self, text: &[u8]) -> bool {
-        let is_word = |byte: &u8| WORD_BYTES[usize::from(*byte)];
-        let mut rest = text;
-        while let Some(start) = rest.iter().position(is_word) {
-            rest = &rest[start..];
-            let length = rest
-                .iter()
-                .position(|byte| !is_word(byte))
-                .unwrap_or(rest.len());
-            if self.contains(&rest[..length]) {
-                return true;
+        let mut previous_is_word = false;
+        for (index, block) in text.chunks(BLOCK).enumerate() {
+            let base = index * BLOCK;
+            let words = word_mask(block);
+            let mut starts = words & !((words << 1) | u64::from(previous_is_word));
+            previous_is_word = words >> (block.len() - 1) & 1 == 1;
+            while starts != 0 {
+                let start = starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                if self.lengths[usize::from(block[start])] == 0 {
+                    continue;
+                }
+                let ends = !words >> start;
+                let length = if ends != 0 {
+                    ends.trailing_zeros() as usize
+                } else {
+                    // The word runs on into the next block.
+                    text[base + start..]
+                        .iter()
+                        .position(|&byte| !is_word_byte(byte))
+                        .unwrap_or(text.len() - base - start)
+                };
+                if self.contains(&text[base + start..base + start + length]) {
+                    return true;
+                }
             }
-            rest = &rest[length..];
         }
         false
     }
@@ -866,18 +883,6 @@ impl Words {
 fn length_bit(length: usize) -> u64 {
     1 << length.min(63)
 }
-
-/// Which bytes can be part of an identifier (any byte of a non-ASCII character counts).
-const WORD_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        let b = byte as u8;
-        table[byte] = b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80;
-        byte += 1;
-    }
-    table
-};
 
 fn has_ignore_file(source: &SourceText, layout: &Layout) -> bool {
     // Comments are a small part of a file: search only them, with one searcher.
@@ -974,6 +979,23 @@ mod tests {
             "Sym", "Symbols", "isSymbol", "sqrt2", "_S", "Sé", "xé", "sq rt", "",
         ] {
             assert!(!mentions(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn words_are_found_whole_across_the_blocks_they_are_searched_in() {
+        let words = Words::new(&["S".into(), "Symbol".into()]);
+        let mentions = |text: String| words.occur_in(text.as_bytes());
+        for at in [0, 1, 57, 58, 59, 62, 63, 64, 65, 127, 128, 130] {
+            let pad = ".".repeat(at);
+            assert!(mentions(format!("{pad}Symbol")), "at {at}");
+            assert!(mentions(format!("{pad}S(x)")), "at {at}");
+            assert!(!mentions(format!("{pad}Symbols")), "at {at}");
+            // The word began before the block the name lies in.
+            let long = "a".repeat(at + 1);
+            assert!(!mentions(format!("{long}Symbol")), "at {at}");
+            assert!(!mentions(format!("{long}S")), "at {at}");
+            assert!(mentions(format!("{long} S")), "at {at}");
         }
     }
 
