@@ -24,15 +24,19 @@ fn main() -> ExitCode {
     // Objects are read from the repository canon runs in; re-hashing each one read
     // only costs time on every commit.
     git2::opts::strict_hash_verification(false);
-    let _ = rayon::ThreadPoolBuilder::new()
+    // The command runs on a thread of the pool that checks files, which checks too
+    // once it has nothing else to do (a staged check: once every file is read).
+    let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_BYTES)
-        .build_global();
-    let worker = std::thread::Builder::new()
-        .stack_size(STACK_BYTES)
-        .spawn(move || run(cli));
-    let result = match worker.map(|handle| handle.join()) {
+        .build()
+        .map_err(|error| format!("cannot start threads: {error}"));
+    let ran = pool.map(|pool| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pool.install(|| run(cli))))
+    });
+    let result = match ran {
         Ok(Ok(result)) => result,
-        _ => Err("internal error: the check did not complete".to_string()),
+        Ok(Err(_)) => Err("internal error: the check did not complete".to_string()),
+        Err(message) => Err(message),
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),
