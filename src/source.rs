@@ -444,6 +444,17 @@ impl Scanner<'_> {
         let quote = self.bytes[self.position];
         let triple = self.peek(1) == Some(quote) && self.peek(2) == Some(quote);
         self.position += if triple { 3 } else { 1 };
+        if !formatted {
+            let part = self.plain_string_body(quote, triple);
+            let mut parts = smallvec::SmallVec::new();
+            if part.end > part.start {
+                parts.push(part);
+            }
+            return StringLiteral {
+                range: start..self.position,
+                parts,
+            };
+        }
         let mut parts: smallvec::SmallVec<[Range<usize>; 1]> = smallvec::SmallVec::new();
         let mut part_start = self.position;
         loop {
@@ -495,6 +506,43 @@ impl Scanner<'_> {
         StringLiteral {
             range: start..self.position,
             parts,
+        }
+    }
+
+    /// The body of a literal without replacement fields, from `self.position` (just
+    /// past its opening quotes) to its closing quotes, which it moves past; an
+    /// unterminated literal ends at the end of its line (of the text for triple quotes).
+    fn plain_string_body(&mut self, quote: u8, triple: bool) -> Range<usize> {
+        let body_start = self.position;
+        loop {
+            let rest = &self.bytes[self.position..];
+            let next = if triple {
+                memchr::memchr2(quote, b'\\', rest)
+            } else {
+                memchr::memchr3(quote, b'\\', b'\n', rest)
+            };
+            let Some(found) = next else {
+                self.position = self.bytes.len();
+                self.layout.malformed = true;
+                return body_start..self.position;
+            };
+            self.position += found;
+            match self.bytes[self.position] {
+                b'\\' => self.position = (self.position + 2).min(self.bytes.len()),
+                b'\n' => {
+                    self.layout.malformed = true;
+                    return body_start..self.position;
+                }
+                _ if !triple => {
+                    self.position += 1;
+                    return body_start..self.position - 1;
+                }
+                _ if self.peek(1) == Some(quote) && self.peek(2) == Some(quote) => {
+                    self.position += 3;
+                    return body_start..self.position - 3;
+                }
+                _ => self.position += 1,
+            }
         }
     }
 
@@ -567,9 +615,12 @@ fn is_string_prefix(word: &[u8]) -> bool {
     if word.is_empty() || word.len() > 2 {
         return false;
     }
-    let lower: Vec<u8> = word.iter().map(u8::to_ascii_lowercase).collect();
+    let mut lower = [0u8; 2];
+    for (to, from) in lower.iter_mut().zip(word) {
+        *to = from.to_ascii_lowercase();
+    }
     matches!(
-        lower.as_slice(),
+        &lower[..word.len()],
         b"r" | b"u" | b"b" | b"f" | b"t" | b"br" | b"rb" | b"fr" | b"rf" | b"tr" | b"rt"
     )
 }
@@ -633,6 +684,34 @@ mod tests {
         assert_eq!(layout.logical_lines.len(), 3);
         assert!(text[layout.logical_lines[1].clone()].ends_with("B)\n"));
         assert_eq!(&text[layout.strings[1].parts[0].clone()], "one\ntwo");
+    }
+
+    #[test]
+    fn plain_literals_end_at_their_own_unescaped_quotes() {
+        let bodies = |text: &str| -> Vec<String> {
+            scan(text)
+                .strings
+                .iter()
+                .map(|literal| {
+                    let parts: Vec<&str> = literal.parts.iter().map(|r| &text[r.clone()]).collect();
+                    format!("{}|{}", &text[literal.range.clone()], parts.join("+"))
+                })
+                .collect()
+        };
+        assert_eq!(
+            bodies(r#"a = 'it\'s' + "" + rb'\\'"#),
+            [r"'it\'s'|it\'s", r#"""|"#, r"rb'\\'|\\"]
+        );
+        assert_eq!(
+            bodies(r"s = '''a ' '' \''' b'''"),
+            [r"'''a ' '' \''' b'''|a ' '' \''' b"]
+        );
+        let open = scan("x = 'abc\\\ndef'\n");
+        assert_eq!(open.strings.len(), 1, "an escaped line break continues it");
+        assert!(!open.malformed);
+        let unterminated = scan("x = 'abc\\");
+        assert!(unterminated.malformed);
+        assert_eq!(unterminated.strings[0].range, 4..9);
     }
 
     #[test]
