@@ -210,15 +210,27 @@ impl<'a> LayoutBytes<'a> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_mask_marks_exactly_the_layout_bytes() {
+    /// Asserts that `mask_of` marks exactly the bytes `class` holds, for every byte
+    /// value at every position of a block.
+    fn assert_marks_exactly(mask_of: fn(&[u8]) -> u64, class: fn(u8) -> bool) {
         let all: Vec<u8> = (0..=255).collect();
-        for block in all.chunks(BLOCK) {
-            let mask = layout_mask(block);
-            for (index, &byte) in block.iter().enumerate() {
-                assert_eq!(mask >> index & 1 == 1, is_layout_byte(byte), "{byte:#x}");
+        for shift in 0..BLOCK {
+            for block in all[shift..].chunks(BLOCK).chain(all.chunks(BLOCK)) {
+                let mask = mask_of(block);
+                for (index, &byte) in block.iter().enumerate() {
+                    assert_eq!(mask >> index & 1 == 1, class(byte), "{byte:#x} at {index}");
+                }
+                if block.len() < BLOCK {
+                    assert_eq!(mask >> block.len(), 0, "bits past the end");
+                }
             }
         }
+    }
+
+    #[test]
+    fn the_mask_marks_exactly_the_layout_bytes() {
+        assert_marks_exactly(layout_mask, is_layout_byte);
+        assert_marks_exactly(newline_mask, |byte| byte == b'\n');
         for byte in *b"#\\\n([{)]}'\"" {
             assert!(is_layout_byte(byte), "{}", byte as char);
         }
@@ -252,13 +264,7 @@ mod tests {
 
     #[test]
     fn the_word_mask_marks_exactly_the_identifier_bytes() {
-        let all: Vec<u8> = (0..=255).collect();
-        for block in all.chunks(BLOCK) {
-            let mask = word_mask(block);
-            for (index, &byte) in block.iter().enumerate() {
-                assert_eq!(mask >> index & 1 == 1, is_word_byte(byte), "{byte:#x}");
-            }
-        }
+        assert_marks_exactly(word_mask, is_word_byte);
         assert_eq!(word_mask(b"a_Z9 @[`{\x80"), 0b10_0000_1111);
     }
 
