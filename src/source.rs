@@ -455,6 +455,7 @@ impl Scanner<'_> {
                 parts,
             };
         }
+        // A formatted literal: its text parts lie between its replacement fields.
         let mut parts: smallvec::SmallVec<[Range<usize>; 1]> = smallvec::SmallVec::new();
         let mut part_start = self.position;
         loop {
@@ -479,18 +480,7 @@ impl Scanner<'_> {
                 self.position += if triple { 3 } else { 1 };
                 break;
             }
-            if !formatted && !matches!(byte, b'\\' | b'\n') && byte != quote {
-                // Jump to the next byte that can end or escape the literal.
-                let rest = &self.bytes[self.position..];
-                let next = if triple {
-                    memchr::memchr2(quote, b'\\', rest)
-                } else {
-                    memchr::memchr3(quote, b'\\', b'\n', rest)
-                };
-                self.position += next.unwrap_or(rest.len());
-                continue;
-            }
-            if formatted && byte == b'{' {
+            if byte == b'{' {
                 if self.peek(1) == Some(b'{') {
                     self.position += 2;
                     continue;
