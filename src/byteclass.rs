@@ -92,14 +92,7 @@ mod chunk_bits {
             let bytes = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
             let mut hits = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\n' as i8));
             for (low, count) in super::RANGES {
-                // `byte - low < count`, unsigned: the difference is its own minimum
-                // with `count - 1` exactly when it is below `count`.
-                let offset = _mm_sub_epi8(bytes, _mm_set1_epi8(low as i8));
-                let within = _mm_cmpeq_epi8(
-                    _mm_min_epu8(offset, _mm_set1_epi8((count - 1) as i8)),
-                    offset,
-                );
-                hits = _mm_or_si128(hits, within);
+                hits = _mm_or_si128(hits, within(bytes, low, count));
             }
             _mm_movemask_epi8(hits) as u16
         }
@@ -109,13 +102,6 @@ mod chunk_bits {
         // SAFETY: as in `layout`.
         unsafe {
             let bytes = _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>());
-            let within = |bytes: __m128i, low: u8, count: u8| {
-                let offset = _mm_sub_epi8(bytes, _mm_set1_epi8(low as i8));
-                _mm_cmpeq_epi8(
-                    _mm_min_epu8(offset, _mm_set1_epi8((count - 1) as i8)),
-                    offset,
-                )
-            };
             // Setting bit 5 folds upper-case letters onto lower-case ones.
             let letter = within(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), b'a', 26);
             let digit = within(bytes, b'0', 10);
@@ -124,6 +110,18 @@ mod chunk_bits {
             // The top bit of each byte is its own non-ASCII flag.
             (_mm_movemask_epi8(ascii_word) | _mm_movemask_epi8(bytes)) as u16
         }
+    }
+
+    /// All ones in the lanes whose byte lies in `low..low + count`, unsigned: the
+    /// difference `byte - low` is its own minimum with `count - 1` exactly then.
+    ///
+    /// Safety: SSE2 must be available, as it is on every x86-64 target.
+    unsafe fn within(bytes: __m128i, low: u8, count: u8) -> __m128i {
+        let offset = _mm_sub_epi8(bytes, _mm_set1_epi8(low as i8));
+        _mm_cmpeq_epi8(
+            _mm_min_epu8(offset, _mm_set1_epi8((count - 1) as i8)),
+            offset,
+        )
     }
 
     pub fn newline(chunk: &[u8; 16]) -> u16 {
