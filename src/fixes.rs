@@ -278,15 +278,15 @@ fn attribute_rewrites(
     let mut edits = Vec::new();
     let mut consistent = true;
     for reference in &file.model.references {
-        let RefKind::Attribute { via, prefixes } = &reference.kind else {
+        let RefKind::Attribute { via, .. } = &reference.kind else {
             continue;
         };
         if *via != via_name {
             continue;
         }
-        match prefixes.iter().find(|(dotted, _)| dotted == old) {
+        match reference.sub_chains().find(|(dotted, _)| *dotted == old) {
             Some((_, end)) => {
-                let range = reference.range.start..*end;
+                let range = reference.range.start..end;
                 if text[range.clone()] == *old {
                     edits.push(edit(range, new.to_string()));
                 } else {

@@ -337,11 +337,15 @@ impl<'a> Resolver<'a> {
         let Some((via, Some(dotted))) = self.binding_at(bindings, at) else {
             return Ok(None);
         };
-        let mut prefixes = vec![(dotted.to_string(), at + root.len())];
-        let mut current = dotted.to_string();
+        let mut current = String::with_capacity(
+            dotted.len() + attributes.iter().map(|part| part.len() + 1).sum::<usize>(),
+        );
+        current.push_str(dotted);
+        let mut prefixes: python::Prefixes = smallvec::smallvec![(current.len(), at + root.len())];
         for attribute in &attributes {
-            current = format!("{current}.{}", &self.text[attribute.clone()]);
-            prefixes.push((current.clone(), attribute.end));
+            current.push('.');
+            current.push_str(&self.text[attribute.clone()]);
+            prefixes.push((current.len(), attribute.end));
         }
         let stmt = self.statement(at, end, true)?;
         Ok(Some(Reference {
@@ -1070,13 +1074,17 @@ mod tests {
     use crate::source::{scan, SourceText};
 
     /// A reference as the rules see it: dotted name, range and the lines of its statement.
-    type Seen = (String, (usize, usize), (usize, usize));
+    type Seen = (String, (usize, usize), (usize, usize), Vec<(String, usize)>);
 
     fn seen(source: &SourceText, reference: &Reference) -> Seen {
         (
             reference.dotted.clone(),
             (reference.range.start, reference.range.end),
             source.lines_of(&reference.stmt),
+            reference
+                .sub_chains()
+                .map(|(dotted, end)| (dotted.to_string(), end))
+                .collect(),
         )
     }
 

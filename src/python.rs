@@ -105,16 +105,16 @@ impl ImportedName {
 pub enum RefKind {
     /// An imported name, index into [`PyModel::names`].
     Import(usize),
-    /// An attribute chain whose root is bound by import `via`. `prefixes` are the
-    /// dotted names of the chain's sub-chains with the byte offset each ends at,
-    /// shortest first.
-    Attribute {
-        via: usize,
-        prefixes: Vec<(String, usize)>,
-    },
+    /// An attribute chain whose root is bound by import `via`. `prefixes` are its
+    /// sub-chains, shortest first: how long each one's dotted name is (a prefix of the
+    /// reference's) and the byte offset it ends at (see [`Reference::sub_chains`]).
+    Attribute { via: usize, prefixes: Prefixes },
     /// A dotted name in a string literal (importlib, `__import__`, `mock.patch`).
     StringTarget,
 }
+
+/// The sub-chains of an attribute chain: (length of the dotted name, end offset).
+pub type Prefixes = smallvec::SmallVec<[(usize, usize); 4]>;
 
 /// A use of a dotted name that import rules judge.
 #[derive(Debug, Clone)]
@@ -124,6 +124,20 @@ pub struct Reference {
     pub range: Range<usize>,
     /// The statement (or expression) whose lines decide whether it is checked.
     pub stmt: Range<usize>,
+}
+
+impl Reference {
+    /// An attribute chain's sub-chains, shortest first: the dotted name of each and
+    /// the byte offset it ends at (nothing for other references).
+    pub fn sub_chains(&self) -> impl Iterator<Item = (&str, usize)> + '_ {
+        let prefixes = match &self.kind {
+            RefKind::Attribute { prefixes, .. } => prefixes.as_slice(),
+            _ => &[],
+        };
+        prefixes
+            .iter()
+            .map(|&(length, end)| (&self.dotted[..length], end))
+    }
 }
 
 /// A call expression.
@@ -546,7 +560,7 @@ fn indent_of(line: &[u8]) -> usize {
 
 /// A resolved name/attribute chain: its dotted name, the import name its root is
 /// bound by, and each sub-chain's dotted name with the offset it ends at.
-type Chain = (String, Option<usize>, Vec<(String, usize)>);
+type Chain = (String, Option<usize>, Prefixes);
 
 #[derive(Default)]
 struct Scope {
@@ -777,21 +791,29 @@ impl<'a> Builder<'a> {
                     Some(Binding::Import {
                         dotted,
                         name: index,
-                    }) => Some((dotted.clone(), Some(*index), vec![(dotted.clone(), end)])),
-                    Some(Binding::Defined(dotted)) => {
-                        Some((dotted.clone(), None, vec![(dotted.clone(), end)]))
-                    }
+                    }) => Some((
+                        dotted.clone(),
+                        Some(*index),
+                        smallvec::smallvec![(dotted.len(), end)],
+                    )),
+                    Some(Binding::Defined(dotted)) => Some((
+                        dotted.clone(),
+                        None,
+                        smallvec::smallvec![(dotted.len(), end)],
+                    )),
                     Some(Binding::Local) => None,
                     None => {
                         let dotted = format!("builtins.{}", name.id.as_str());
-                        Some((dotted.clone(), None, vec![(dotted, end)]))
+                        let length = dotted.len();
+                        Some((dotted, None, smallvec::smallvec![(length, end)]))
                     }
                 }
             }
             ast::Expr::Attribute(attribute) => {
-                let (base, via, mut prefixes) = self.resolve_chain_parts(&attribute.value)?;
-                let dotted = format!("{base}.{}", attribute.attr.as_str());
-                prefixes.push((dotted.clone(), usize::from(attribute.range.end())));
+                let (mut dotted, via, mut prefixes) = self.resolve_chain_parts(&attribute.value)?;
+                dotted.push('.');
+                dotted.push_str(attribute.attr.as_str());
+                prefixes.push((dotted.len(), usize::from(attribute.range.end())));
                 Some((dotted, via, prefixes))
             }
             _ => None,
@@ -1281,6 +1303,21 @@ mod tests {
         );
         assert!(dotted(&model).contains(&"pkg.ws.manager.Mgr"));
         assert!(dotted(&model).contains(&"os.path.join"));
+        let chain = model
+            .references
+            .iter()
+            .find(|r| r.dotted == "pkg.ws.manager.Mgr")
+            .unwrap();
+        let sub_chains: Vec<_> = chain.sub_chains().collect();
+        // `wc` ends at byte 41, `wc.manager` at 49, `wc.manager.Mgr` at 53.
+        assert_eq!(
+            sub_chains,
+            [
+                ("pkg.ws", 41),
+                ("pkg.ws.manager", 49),
+                ("pkg.ws.manager.Mgr", 53)
+            ]
+        );
         let callees: Vec<_> = model
             .calls
             .iter()

@@ -572,12 +572,12 @@ fn import_rule(
                 paths.push(old.clone());
                 import_findings.push((*name, map_onto(&reference.dotted, old, canonical)));
             }
-            RefKind::Attribute { via, prefixes } => {
+            RefKind::Attribute { via, .. } => {
                 if flagged_import(*via) {
                     continue;
                 }
-                let Some((old, end)) = prefixes.iter().find_map(|(prefix, end)| {
-                    matching_deprecated(prefix, deprecated).map(|old| (old, *end))
+                let Some((old, end)) = reference.sub_chains().find_map(|(prefix, end)| {
+                    matching_deprecated(prefix, deprecated).map(|old| (old, end))
                 }) else {
                     continue;
                 };
