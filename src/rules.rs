@@ -10,6 +10,7 @@ use crate::gitsource::LineSet;
 use crate::lexical;
 use crate::python::{self, ModulePath, PyModel, RefKind, Reference};
 use crate::source::{self, Layout, SourceText};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -59,6 +60,9 @@ pub struct Checker<'c> {
     selection: Selection,
     /// The last parts of the names rules govern (None: no rule names one).
     needles: Option<Words>,
+    /// Each canonical and deprecated name of an import rule, and the rules that name
+    /// it (bit `i` for the config's rule `i`; only the first 64 rules are told apart).
+    import_names: FxHashMap<String, u64>,
     base: ConfigBase,
     /// Whether findings carry the fix of import, attribute and string findings (off
     /// when nothing will show or apply them; a call's fix is its message, always kept).
@@ -95,10 +99,23 @@ impl<'c> Checker<'c> {
             })
             .collect();
         let needles = (!words.is_empty()).then(|| Words::new(&words));
+        let mut import_names: FxHashMap<String, u64> = FxHashMap::default();
+        for (index, rule) in config.rules.iter().enumerate().take(64) {
+            if let RuleKind::Import {
+                canonical,
+                deprecated,
+            } = &rule.kind
+            {
+                for name in std::iter::once(canonical).chain(deprecated) {
+                    *import_names.entry(name.clone()).or_default() |= 1 << index;
+                }
+            }
+        }
         Checker {
             config,
             selection,
             needles,
+            import_names,
             base,
             describe_fixes: true,
         }
@@ -251,6 +268,27 @@ impl<'c> Checker<'c> {
         Some(references)
     }
 
+    /// For each reference of the model, the import rules (as bits by config index)
+    /// that can judge it: those one of whose names is a prefix of it (the name
+    /// itself, or a name under it). Every other rule finds the reference neither
+    /// canonical nor deprecated. Past the 64th rule, every rule may judge every one.
+    fn import_rules_per_reference(&self, model: &PyModel) -> Vec<u64> {
+        if self.config.rules.len() > 64 {
+            return vec![u64::MAX; model.references.len()];
+        }
+        let rules_of = |reference: &Reference| {
+            let dotted = reference.dotted.as_str();
+            let mut rules = 0;
+            for (end, &byte) in dotted.as_bytes().iter().enumerate() {
+                if byte == b'.' {
+                    rules |= self.import_names.get(&dotted[..end]).copied().unwrap_or(0);
+                }
+            }
+            rules | self.import_names.get(dotted).copied().unwrap_or(0)
+        };
+        model.references.iter().map(rules_of).collect()
+    }
+
     fn active_rules(&self, config_path: &str) -> Vec<(usize, &'c Rule)> {
         self.config
             .rules
@@ -368,6 +406,7 @@ impl<'c> Checker<'c> {
             model: &model,
             describe_fixes: self.describe_fixes,
         };
+        let import_rules = self.import_rules_per_reference(&model);
         let mut found = Vec::new();
         for &(index, rule) in &rules {
             let severity = rule.severity.unwrap_or(Severity::Error);
@@ -377,8 +416,10 @@ impl<'c> Checker<'c> {
                     canonical,
                     deprecated,
                 } => {
+                    let judged = |at: usize| index >= 64 || import_rules[at] & (1 << index) != 0;
                     outcome.counts[index] = import_rule(
                         &file,
+                        judged,
                         canonical,
                         deprecated,
                         &mut raw,
@@ -540,8 +581,11 @@ fn matching_deprecated<'d>(dotted: &str, deprecated: &'d [String]) -> Option<&'d
     deprecated.iter().find(|name| is_under(dotted, name))
 }
 
+/// Judges the model's references that `judged` lets through (by index, see
+/// [`Checker::import_rules_per_reference`]) against one import rule.
 fn import_rule(
     file: &FileContext,
+    judged: impl Fn(usize) -> bool,
     canonical: &str,
     deprecated: &[String],
     out: &mut Vec<Finding>,
@@ -556,7 +600,8 @@ fn import_rule(
             .is_some_and(|dotted| matching_deprecated(dotted, deprecated).is_some())
     };
     let mut import_findings: Vec<(usize, String)> = Vec::new();
-    for reference in &model.references {
+    let references = model.references.iter().enumerate();
+    for reference in references.filter_map(|(at, reference)| judged(at).then_some(reference)) {
         if is_under(&reference.dotted, canonical) {
             if !through_import_under(model, &reference.kind, canonical) {
                 counts.canonical += 1;

@@ -484,3 +484,49 @@ fn allow_in_accepts_globs() {
     out.assert_code(1);
     assert_eq!(out.locs(), vec![loc("app/new.py", 1, WS_COL, "ws-manager")]);
 }
+
+/// Import rules whose names nest in one another, or that share a name, each judge
+/// the references under their own names only; past the 64th rule, every rule still
+/// judges (a config may hold any number of rules).
+#[test]
+fn each_import_rule_judges_the_references_under_its_own_names() {
+    // The nesting rules come first (told apart by the rule bits), the fillers after
+    // them run past the 64th rule.
+    let mut config = String::from(
+        "version: 1\nrules:\n\
+         \x20 - id: outer\n    kind: import\n    canonical: fresh.mod\n    deprecated: [stale]\n\
+         \x20 - id: inner\n    kind: import\n    canonical: fresh.inner\n    deprecated: [stale.deep.Thing]\n\
+         \x20 - id: twin\n    kind: import\n    canonical: fresh.twin\n    deprecated: [stale.deep.Thing]\n",
+    );
+    for index in 0..70 {
+        config.push_str(&format!(
+            "  - id: filler-{index}\n    kind: import\n    canonical: new{index}.api\n    deprecated: [old{index}.api]\n"
+        ));
+    }
+    let repo = Repo::with_config(&config);
+    let src = lines(&[
+        "import stale.deep as sd",
+        "from stale.deep import Thing",
+        "from old69.api import helper",
+        "from old3 import api",
+        "from stalely import x",
+        "import staleness",
+        "sd.Thing()",
+    ]);
+    repo.write("m.py", &src);
+    let out = repo.concise(&["check", "m.py"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("m.py", 1, 8, "outer"),
+            loc("m.py", 2, 24, "inner"),
+            loc("m.py", 2, 24, "outer"),
+            loc("m.py", 2, 24, "twin"),
+            loc("m.py", 3, 23, "filler-69"),
+            loc("m.py", 4, 18, "filler-3"),
+            loc("m.py", 7, 1, "inner"),
+            loc("m.py", 7, 1, "twin"),
+        ]
+    );
+}
