@@ -331,6 +331,7 @@ pub fn scan(text: &str) -> Layout {
     };
     let mut scanner = Scanner {
         bytes: text.as_bytes(),
+        layout_bytes: LayoutBytes::new(text.as_bytes()),
         position: 0,
         layout,
     };
@@ -340,6 +341,8 @@ pub fn scan(text: &str) -> Layout {
 
 struct Scanner<'a> {
     bytes: &'a [u8],
+    /// Where the next byte that can end a literal or matter to the main loop is.
+    layout_bytes: LayoutBytes<'a>,
     position: usize,
     layout: Layout,
 }
@@ -348,8 +351,7 @@ impl Scanner<'_> {
     fn run(&mut self) {
         let mut depth = 0usize;
         let mut line_start = 0usize;
-        let mut layout_bytes = LayoutBytes::new(self.bytes);
-        while let Some(next) = layout_bytes.next_from(self.position) {
+        while let Some(next) = self.layout_bytes.next_from(self.position) {
             self.position = next;
             match self.bytes[next] {
                 b'#' => self.comment(),
@@ -505,31 +507,37 @@ impl Scanner<'_> {
     fn plain_string_body(&mut self, quote: u8, triple: bool) -> Range<usize> {
         let body_start = self.position;
         loop {
-            let rest = &self.bytes[self.position..];
+            // A short literal's end is usually in the block of layout bytes already
+            // classified (quotes, backslashes and line feeds are all layout bytes); a
+            // triple-quoted one's (a docstring) lies further on, past many lines.
             let next = if triple {
-                memchr::memchr2(quote, b'\\', rest)
+                memchr::memchr2(quote, b'\\', &self.bytes[self.position..])
+                    .map(|found| self.position + found)
             } else {
-                memchr::memchr3(quote, b'\\', b'\n', rest)
+                self.layout_bytes.next_from(self.position)
             };
             let Some(found) = next else {
                 self.position = self.bytes.len();
                 self.layout.malformed = true;
                 return body_start..self.position;
             };
-            self.position += found;
-            match self.bytes[self.position] {
-                b'\\' => self.position = (self.position + 2).min(self.bytes.len()),
-                b'\n' => {
+            self.position = found;
+            match self.bytes[found] {
+                b'\\' => self.position = (found + 2).min(self.bytes.len()),
+                b'\n' if !triple => {
                     self.layout.malformed = true;
-                    return body_start..self.position;
+                    return body_start..found;
                 }
-                _ if !triple => {
+                byte if byte == quote && !triple => {
                     self.position += 1;
-                    return body_start..self.position - 1;
+                    return body_start..found;
                 }
-                _ if self.peek(1) == Some(quote) && self.peek(2) == Some(quote) => {
+                byte if byte == quote
+                    && self.peek(1) == Some(quote)
+                    && self.peek(2) == Some(quote) =>
+                {
                     self.position += 3;
-                    return body_start..self.position - 3;
+                    return body_start..found;
                 }
                 _ => self.position += 1,
             }
@@ -702,6 +710,20 @@ mod tests {
         let unterminated = scan("x = 'abc\\");
         assert!(unterminated.malformed);
         assert_eq!(unterminated.strings[0].range, 4..9);
+        // Other layout bytes inside a literal, its end at every place around the
+        // 64-byte blocks the scanner classifies, and a line feed that cuts one short.
+        for pad in [0, 40, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 120, 127] {
+            let text = format!(
+                "{}= '(#[{{$\\'}}]\"' + \"x'(\"\ny = 'open\nz = 1\n",
+                " ".repeat(pad)
+            );
+            assert_eq!(
+                bodies(&text),
+                [r#"'(#[{$\'}]"'|(#[{$\'}]""#, r#""x'("|x'("#, "'open|open"],
+                "pad {pad}"
+            );
+            assert!(scan(&text).malformed, "pad {pad}");
+        }
     }
 
     #[test]
