@@ -72,14 +72,22 @@ const WORD: Classifier = Classifier {
 /// which no class holds.
 #[inline(always)]
 fn block_mask(block: &[u8], classifier: &Classifier) -> u64 {
+    match block.first_chunk::<BLOCK>() {
+        Some(full) => full_block_mask(full, classifier),
+        None => short_block_mask(block, classifier),
+    }
+}
+
+/// The mask of the short block at the end of a text.
+#[inline(never)]
+fn short_block_mask(block: &[u8], classifier: &Classifier) -> u64 {
     let mut padded = [0u8; BLOCK];
-    let full = match block.first_chunk::<BLOCK>() {
-        Some(full) => full,
-        None => {
-            padded[..block.len()].copy_from_slice(block);
-            &padded
-        }
-    };
+    padded[..block.len()].copy_from_slice(block);
+    full_block_mask(&padded, classifier)
+}
+
+#[inline(always)]
+fn full_block_mask(full: &[u8; BLOCK], classifier: &Classifier) -> u64 {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, as just checked.
