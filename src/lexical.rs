@@ -215,7 +215,7 @@ impl<'a> Resolver<'a> {
         }
         let stmt = self.statement(start, literal.range.end, false)?;
         Ok(Some(Reference {
-            dotted: content.to_string(),
+            dotted: python::Name::from(content),
             kind: RefKind::StringTarget,
             range: literal.range.clone(),
             stmt,
@@ -337,7 +337,7 @@ impl<'a> Resolver<'a> {
         let Some((via, Some(dotted))) = self.binding_at(bindings, at) else {
             return Ok(None);
         };
-        let mut current = String::with_capacity(
+        let mut current = python::Name::with_capacity(
             dotted.len() + attributes.iter().map(|part| part.len() + 1).sum::<usize>(),
         );
         current.push_str(dotted);
@@ -1078,7 +1078,7 @@ mod tests {
 
     fn seen(source: &SourceText, reference: &Reference) -> Seen {
         (
-            reference.dotted.clone(),
+            reference.dotted.to_string(),
             (reference.range.start, reference.range.end),
             source.lines_of(&reference.stmt),
             reference

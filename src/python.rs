@@ -67,13 +67,17 @@ pub struct ImportStmt {
 pub struct ImportedName {
     pub stmt: usize,
     /// As written: `a.b.c` for `import a.b.c`, `X` for `from m import X`, `*`.
-    pub name: String,
-    pub asname: Option<String>,
+    pub name: Name,
+    pub asname: Option<Name>,
     /// The alias as written (`X as Y`).
     pub range: Range<usize>,
     /// The dotted name the import refers to (`m.X` for `from m import X`).
-    pub dotted: Option<String>,
+    pub dotted: Option<Name>,
 }
+
+/// A name or dotted name of the model: kept inline up to 24 bytes, as most are, so
+/// that modelling a file's imports does not allocate for each name.
+pub type Name = compact_str::CompactString;
 
 impl ImportedName {
     /// The local name the import binds (`a` for `import a.b`; None for `*`).
@@ -119,7 +123,7 @@ pub type Prefixes = smallvec::SmallVec<[(usize, usize); 4]>;
 /// A use of a dotted name that import rules judge.
 #[derive(Debug, Clone)]
 pub struct Reference {
-    pub dotted: String,
+    pub dotted: Name,
     pub kind: RefKind,
     pub range: Range<usize>,
     /// The statement (or expression) whose lines decide whether it is checked.
@@ -694,14 +698,14 @@ impl<'a> Builder<'a> {
         let stmt_index = self.model.imports.len();
         let mut indexes = Vec::with_capacity(node.aliases.len());
         for alias in node.aliases {
-            let name = alias.name.into_owned();
+            let name = Name::from(alias.name.as_ref());
             let dotted = match &module {
                 None => Some(name.clone()),
-                Some(module) => module.as_ref().map(|module| {
+                Some(module) => module.as_deref().map(|module| {
                     if name == "*" {
-                        module.clone()
+                        Name::from(module)
                     } else {
-                        let mut dotted = String::with_capacity(module.len() + 1 + name.len());
+                        let mut dotted = Name::with_capacity(module.len() + 1 + name.len());
                         dotted.push_str(module);
                         dotted.push('.');
                         dotted.push_str(&name);
@@ -712,7 +716,7 @@ impl<'a> Builder<'a> {
             let imported = ImportedName {
                 stmt: stmt_index,
                 name,
-                asname: alias.asname.map(String::from),
+                asname: alias.asname.map(Name::from),
                 range: alias.range,
                 dotted,
             };
@@ -881,7 +885,7 @@ impl<'a> Builder<'a> {
             return;
         }
         self.model.references.push(Reference {
-            dotted: value.clone(),
+            dotted: Name::from(value.as_str()),
             kind: RefKind::StringTarget,
             range: span(constant),
             stmt,
@@ -896,7 +900,7 @@ impl<'a> Builder<'a> {
         let range = span(expr);
         let stmt = self.stmt_range(range.clone());
         self.model.references.push(Reference {
-            dotted,
+            dotted: dotted.into(),
             kind: RefKind::Attribute { via, prefixes },
             range,
             stmt,
