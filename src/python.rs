@@ -87,8 +87,17 @@ impl ImportedName {
         }
         Some(match &self.asname {
             Some(alias) => alias,
-            None => self.name.split('.').next().unwrap_or(&self.name),
+            None => match self.first_dot() {
+                Some(dot) => &self.name[..dot],
+                None => &self.name,
+            },
         })
+    }
+
+    /// Where the first `.` of the name is (names are short: a plain loop beats a
+    /// search).
+    fn first_dot(&self) -> Option<usize> {
+        self.name.bytes().position(|byte| byte == b'.')
     }
 
     /// The dotted name the import binds its local name to: `a` for `import a.b.c`
@@ -97,7 +106,7 @@ impl ImportedName {
     pub fn binding_target(&self) -> Option<&str> {
         let bound = self.bound_name()?;
         let dotted = self.dotted.as_deref()?;
-        if self.asname.is_none() && self.name.contains('.') && !is_from(self) {
+        if self.asname.is_none() && self.first_dot().is_some() && !is_from(self) {
             Some(bound)
         } else {
             Some(dotted)
