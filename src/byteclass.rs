@@ -111,6 +111,17 @@ fn sixteen_at_a_time(block: &[u8; BLOCK], chunk_mask: fn(&[u8; 16]) -> u16) -> u
 
 /// Each offset of a line start (just past a line feed) in `bytes[from..to]`, in order.
 pub fn push_line_starts(bytes: &[u8], from: usize, to: usize, starts: &mut Vec<usize>) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, as just checked.
+        unsafe { wide::push_line_starts(bytes, from, to, starts) };
+        return;
+    }
+    push_line_starts_from(bytes, from, to, starts);
+}
+
+/// As [`push_line_starts`], a block's mask at a time through [`newline_mask`].
+fn push_line_starts_from(bytes: &[u8], from: usize, to: usize, starts: &mut Vec<usize>) {
     let mut block_start = from;
     while block_start < to {
         let end = (block_start + BLOCK).min(to);
@@ -223,6 +234,24 @@ mod wide {
         let line_feed = _mm256_set1_epi8(b'\n' as i8);
         let [first, second] = load(block);
         bits(_mm256_cmpeq_epi8(first, line_feed)) | bits(_mm256_cmpeq_epi8(second, line_feed)) << 32
+    }
+
+    /// [`super::push_line_starts`] with every whole block's mask computed here, in
+    /// line; the short block at the end, if any, as any other caller's.
+    ///
+    /// Safety: the CPU must support AVX2.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn push_line_starts(bytes: &[u8], from: usize, to: usize, starts: &mut Vec<usize>) {
+        let mut block_start = from;
+        while let Some(block) = bytes[block_start..to].first_chunk::<BLOCK>() {
+            let mut mask = newline(block);
+            while mask != 0 {
+                starts.push(block_start + mask.trailing_zeros() as usize + 1);
+                mask &= mask - 1;
+            }
+            block_start += BLOCK;
+        }
+        super::push_line_starts_from(bytes, block_start, to, starts);
     }
 
     #[target_feature(enable = "avx2")]
@@ -391,14 +420,24 @@ mod tests {
                 }
             })
             .collect();
-        for (from, to) in [(0, text.len()), (3, 130), (64, 128), (10, 10), (499, 500)] {
-            let mut starts = vec![];
-            push_line_starts(&text, from, to, &mut starts);
+        for (from, to) in [
+            (0, text.len()),
+            (3, 130),
+            (64, 128),
+            (10, 10),
+            (499, 500),
+            (1, 449),
+        ] {
             let expected: Vec<usize> = (from..to)
                 .filter(|&at| text[at] == b'\n')
                 .map(|at| at + 1)
                 .collect();
+            let mut starts = vec![];
+            push_line_starts(&text, from, to, &mut starts);
             assert_eq!(starts, expected, "{from}..{to}");
+            let mut portable = vec![];
+            push_line_starts_from(&text, from, to, &mut portable);
+            assert_eq!(portable, expected, "{from}..{to}, a mask at a time");
         }
         assert_eq!(newline_mask(b"\na\n"), 0b101);
     }
