@@ -22,8 +22,7 @@ pub enum Format {
 /// bidirectional overrides become visible escapes. Text with nothing to escape is
 /// borrowed as it is.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if text.bytes().all(|byte| (0x20..0x7f).contains(&byte)) {
-        // Printable ASCII: nothing to escape.
+    if is_printable_ascii(text) {
         return Cow::Borrowed(text);
     }
     let mut result = String::with_capacity(text.len());
@@ -42,6 +41,18 @@ pub fn escape(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(result)
+}
+
+/// Whether every byte of `text` is printable ASCII (nothing to escape), tested 16
+/// bytes at a time without an early exit so that the test compiles to vector code.
+fn is_printable_ascii(text: &str) -> bool {
+    let printable = |byte: &u8| byte.wrapping_sub(0x20) < 0x5f;
+    let chunks = text.as_bytes().chunks_exact(16);
+    let rest = chunks.remainder();
+    chunks
+        .into_iter()
+        .all(|chunk| chunk.iter().fold(true, |all, byte| all & printable(byte)))
+        && rest.iter().all(printable)
 }
 
 /// What a `--fix` run did, for the summary.
@@ -107,17 +118,21 @@ impl Printer<'_> {
     }
 
     fn concise(&self, out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
+        // Each line is put together in one buffer and written at once: one call
+        // through `out` per finding instead of one per piece.
+        let mut line = String::new();
         for diagnostic in diagnostics {
-            writeln!(
-                out,
-                "{}:{}:{}: {} [{}] {}",
-                escape(&diagnostic.path),
-                diagnostic.start.0,
-                diagnostic.start.1,
-                diagnostic.code,
-                escape(&diagnostic.rule),
-                escape(&diagnostic.message)
-            )?;
+            line.clear();
+            let (row, column) = diagnostic.start;
+            line.push_str(&escape(&diagnostic.path));
+            let _ = std::fmt::Write::write_fmt(&mut line, format_args!(":{row}:{column}: "));
+            line.push_str(diagnostic.code);
+            line.push_str(" [");
+            line.push_str(&escape(&diagnostic.rule));
+            line.push_str("] ");
+            line.push_str(&escape(&diagnostic.message));
+            line.push('\n');
+            out.write_all(line.as_bytes())?;
         }
         Ok(())
     }
@@ -482,6 +497,14 @@ mod tests {
         assert_eq!(escape("a\x1b[31mb\tc"), "a\\x1b[31mb\\tc");
         assert_eq!(escape("x\u{202e}y"), "x\\u{202e}y");
         assert_eq!(escape("plain é"), "plain é");
+        // A byte to escape at any place of a text longer than the 16 tested at once.
+        for at in 0..40 {
+            let mut text = "x".repeat(40);
+            text.replace_range(at..=at, "\x7f");
+            assert!(!is_printable_ascii(&text), "at {at}");
+            assert_eq!(escape(&text).matches("\\x7f").count(), 1, "at {at}");
+        }
+        assert!(is_printable_ascii(&" ~".repeat(20)));
     }
 
     #[test]
