@@ -63,6 +63,9 @@ pub struct Checker<'c> {
     /// Each canonical and deprecated name of an import rule, and the rules that name
     /// it (bit `i` for the config's rule `i`; only the first 64 rules are told apart).
     import_names: FxHashMap<String, u64>,
+    /// The lengths of those names (see [`length_bit`]): a prefix of another length
+    /// is not looked up.
+    import_name_lengths: u64,
     base: ConfigBase,
     /// Whether findings carry the fix of import, attribute and string findings (off
     /// when nothing will show or apply them; a call's fix is its message, always kept).
@@ -115,6 +118,9 @@ impl<'c> Checker<'c> {
             config,
             selection,
             needles,
+            import_name_lengths: import_names
+                .keys()
+                .fold(0, |lengths, name| lengths | length_bit(name.len())),
             import_names,
             base,
             describe_fixes: true,
@@ -276,15 +282,21 @@ impl<'c> Checker<'c> {
         if self.config.rules.len() > 64 {
             return vec![u64::MAX; model.references.len()];
         }
+        let rules_named = |prefix: &str| {
+            if self.import_name_lengths & length_bit(prefix.len()) == 0 {
+                return 0;
+            }
+            self.import_names.get(prefix).copied().unwrap_or(0)
+        };
         let rules_of = |reference: &Reference| {
             let dotted = reference.dotted.as_str();
             let mut rules = 0;
             for (end, &byte) in dotted.as_bytes().iter().enumerate() {
                 if byte == b'.' {
-                    rules |= self.import_names.get(&dotted[..end]).copied().unwrap_or(0);
+                    rules |= rules_named(&dotted[..end]);
                 }
             }
-            rules | self.import_names.get(dotted).copied().unwrap_or(0)
+            rules | rules_named(dotted)
         };
         model.references.iter().map(rules_of).collect()
     }
