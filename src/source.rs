@@ -323,10 +323,12 @@ impl Layout {
 /// Scans `text` into strings, comments and logical lines. Never fails: unterminated
 /// strings end at the end of their line (or of the text for triple quotes).
 pub fn scan(text: &str) -> Layout {
-    // Typical Python has a logical line per ~40 bytes and a string per ~60.
+    // Typical Python has a logical line per ~40 bytes, a string per ~60 and a
+    // comment per ~400.
     let layout = Layout {
         logical_lines: Vec::with_capacity(text.len() / 40 + 1),
         strings: Vec::with_capacity(text.len() / 60 + 1),
+        comments: Vec::with_capacity(text.len() / 400 + 1),
         ..Layout::default()
     };
     let mut scanner = Scanner {
