@@ -75,6 +75,12 @@ pub fn is_python_path(path: &str) -> bool {
     path.ends_with(".py") || path.ends_with(".pyi")
 }
 
+/// [`is_python_path`] for a file name as the file system gives it.
+fn has_python_name(name: &std::ffi::OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    name.ends_with(b".py") || name.ends_with(b".pyi")
+}
+
 impl Workspace {
     /// Opens the repository containing `cwd`, if there is one.
     pub fn discover(cwd: &Path) -> GitResult<Workspace> {
@@ -764,7 +770,7 @@ fn walk_directory(
                 match entry {
                     Ok(entry) => {
                         let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-                        if is_file && is_python_path(&entry.path().to_string_lossy()) {
+                        if is_file && has_python_name(entry.file_name()) {
                             if let Some(input) = file_input(root, entry.path(), keep, true) {
                                 if let Ok(mut found) = found.lock() {
                                     found.push(input);
@@ -796,7 +802,9 @@ fn file_input(
     prefilter: bool,
 ) -> Option<FileInput> {
     let (normal, path) = match plain_relative(root, absolute) {
-        Some(path) => (root.join(&path), path),
+        // `absolute` names the same file: `root`, then the components of `path`,
+        // maybe with `.` and empty ones between.
+        Some(path) => (absolute.to_path_buf(), path),
         None => {
             let normal = normalize(absolute);
             let path = slash_path(normal.strip_prefix(root).ok()?);
