@@ -57,7 +57,10 @@ pub struct FileOutcome {
 /// Runs the configured rules; shared by every file of a run.
 pub struct Checker<'c> {
     pub config: &'c Config,
-    selection: Selection,
+    /// The rules the config turns on and the selection keeps (config indexes), and
+    /// whether the selection keeps CAN000: the same for every file.
+    selected: Vec<usize>,
+    parse_enabled: bool,
     /// The last parts of the names rules govern (None: no rule names one).
     needles: Option<Words>,
     /// Each canonical and deprecated name of an import rule, and the rules that name
@@ -114,9 +117,19 @@ impl<'c> Checker<'c> {
                 }
             }
         }
+        let selected = config
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| rule.severity.is_some())
+            .filter(|(_, rule)| selection.enabled(&rule.id, rule.kind.code()))
+            .map(|(index, _)| index)
+            .collect();
+        let parse_enabled = selection.enabled(PARSE_RULE, PARSE_CODE);
         Checker {
             config,
-            selection,
+            selected,
+            parse_enabled,
             needles,
             import_name_lengths: import_names
                 .keys()
@@ -302,12 +315,9 @@ impl<'c> Checker<'c> {
     }
 
     fn active_rules(&self, config_path: &str) -> Vec<(usize, &'c Rule)> {
-        self.config
-            .rules
+        self.selected
             .iter()
-            .enumerate()
-            .filter(|(_, rule)| rule.severity.is_some())
-            .filter(|(_, rule)| self.selection.enabled(&rule.id, rule.kind.code()))
+            .map(|&index| (index, &self.config.rules[index]))
             .filter(|(_, rule)| !rule.allowed_in(config_path))
             .collect()
     }
@@ -328,7 +338,7 @@ impl<'c> Checker<'c> {
             counts: vec![Counts::default(); self.config.rules.len()],
             ..FileOutcome::default()
         };
-        let parse_enabled = self.selection.enabled(PARSE_RULE, PARSE_CODE);
+        let parse_enabled = self.parse_enabled;
         let Some(config_path) = self.config_path(path) else {
             return outcome;
         };
