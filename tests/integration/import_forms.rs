@@ -513,8 +513,7 @@ fn each_import_rule_judges_the_references_under_its_own_names() {
         "import staleness",
         "sd.Thing()",
     ]);
-    repo.write("m.py", &src);
-    let out = repo.concise(&["check", "m.py"]);
+    let out = check_in(&repo, "m.py", &src);
     out.assert_code(1);
     assert_eq!(
         out.locs(),
