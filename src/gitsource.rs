@@ -72,12 +72,15 @@ pub struct Workspace {
 pub type GitResult<T> = Result<T, String>;
 
 pub fn is_python_path(path: &str) -> bool {
-    path.ends_with(".py") || path.ends_with(".pyi")
+    has_python_suffix(path.as_bytes())
 }
 
 /// [`is_python_path`] for a file name as the file system gives it.
 fn has_python_name(name: &std::ffi::OsStr) -> bool {
-    let name = name.as_encoded_bytes();
+    has_python_suffix(name.as_encoded_bytes())
+}
+
+fn has_python_suffix(name: &[u8]) -> bool {
     name.ends_with(b".py") || name.ends_with(b".pyi")
 }
 
