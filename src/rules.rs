@@ -287,14 +287,11 @@ impl<'c> Checker<'c> {
         Some(references)
     }
 
-    /// For each reference of the model, the import rules (as bits by config index)
-    /// that can judge it: those one of whose names is a prefix of it (the name
-    /// itself, or a name under it). Every other rule finds the reference neither
-    /// canonical nor deprecated. Past the 64th rule, every rule may judge every one.
+    /// For each reference of the model, the import rules among the first 64 (as bits
+    /// by config index) that can judge it: those one of whose names is a prefix of it
+    /// (the name itself, or a name under it). Every other rule finds the reference
+    /// neither canonical nor deprecated. Rules past the 64th judge every reference.
     fn import_rules_per_reference(&self, model: &PyModel) -> Vec<u64> {
-        if self.config.rules.len() > 64 {
-            return vec![u64::MAX; model.references.len()];
-        }
         let rules_named = |prefix: &str| {
             if self.import_name_lengths & length_bit(prefix.len()) == 0 {
                 return 0;
