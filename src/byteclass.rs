@@ -125,12 +125,17 @@ fn push_line_starts_from(bytes: &[u8], from: usize, to: usize, starts: &mut Vec<
     let mut block_start = from;
     while block_start < to {
         let end = (block_start + BLOCK).min(to);
-        let mut mask = newline_mask(&bytes[block_start..end]);
-        while mask != 0 {
-            starts.push(block_start + mask.trailing_zeros() as usize + 1);
-            mask &= mask - 1;
-        }
+        push_starts_after(block_start, newline_mask(&bytes[block_start..end]), starts);
         block_start = end;
+    }
+}
+
+/// The line starts just past the line feeds `mask` marks in the block at `block_start`.
+#[inline(always)]
+fn push_starts_after(block_start: usize, mut mask: u64, starts: &mut Vec<usize>) {
+    while mask != 0 {
+        starts.push(block_start + mask.trailing_zeros() as usize + 1);
+        mask &= mask - 1;
     }
 }
 
@@ -244,11 +249,7 @@ mod wide {
     pub unsafe fn push_line_starts(bytes: &[u8], from: usize, to: usize, starts: &mut Vec<usize>) {
         let mut block_start = from;
         while let Some(block) = bytes[block_start..to].first_chunk::<BLOCK>() {
-            let mut mask = newline(block);
-            while mask != 0 {
-                starts.push(block_start + mask.trailing_zeros() as usize + 1);
-                mask &= mask - 1;
-            }
+            super::push_starts_after(block_start, newline(block), starts);
             block_start += BLOCK;
         }
         super::push_line_starts_from(bytes, block_start, to, starts);
