@@ -346,6 +346,16 @@ impl<'a> LayoutBytes<'a> {
         self.next_from_new_blocks(from)
     }
 
+    /// The layout bytes from `from` to the end of the block that holds the first of
+    /// them: the block's start and a mask of them relative to it (never empty), or
+    /// None when no layout byte follows `from`.
+    #[inline]
+    pub fn rest_of_block_from(&mut self, from: usize) -> Option<(usize, u64)> {
+        let first = self.next_from(from)?;
+        let offset = first - self.block_start;
+        Some((self.block_start, self.mask >> offset << offset))
+    }
+
     /// As [`LayoutBytes::next_from`], classifying blocks from `from` on.
     #[inline(never)]
     fn next_from_new_blocks(&mut self, mut from: usize) -> Option<usize> {
@@ -453,6 +463,27 @@ mod tests {
     fn short_blocks_have_no_bits_past_their_end() {
         assert_eq!(layout_mask(b"a(b"), 0b010);
         assert_eq!(layout_mask(b""), 0);
+    }
+
+    #[test]
+    fn the_rest_of_a_block_holds_the_layout_bytes_from_the_first_on() {
+        let text: Vec<u8> = (0..300u32)
+            .map(|i| b"ab(c d'e\nfg h]i{jk lm #n"[(i * 5 % 24) as usize])
+            .collect();
+        let mut finder = LayoutBytes::new(&text);
+        for from in (0..=text.len()).chain([7, 200, 0]) {
+            let first = (from..text.len()).find(|&at| is_layout_byte(text[at]));
+            let Some((block_start, mask)) = finder.rest_of_block_from(from) else {
+                assert_eq!(first, None, "from {from}");
+                continue;
+            };
+            assert_eq!(Some(block_start + mask.trailing_zeros() as usize), first);
+            let block_end = (block_start + BLOCK).min(text.len());
+            for (index, &byte) in text[block_start..block_end].iter().enumerate() {
+                let expected = block_start + index >= first.unwrap_or(0) && is_layout_byte(byte);
+                assert_eq!(mask >> index & 1 == 1, expected, "{from}: {index}");
+            }
+        }
     }
 
     #[test]

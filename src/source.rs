@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::byteclass::LayoutBytes;
+use crate::byteclass::{LayoutBytes, BLOCK};
 
 /// Decoded source text with its line table.
 #[derive(Debug)]
@@ -353,44 +353,62 @@ impl Scanner<'_> {
     fn run(&mut self) {
         let mut depth = 0usize;
         let mut line_start = 0usize;
-        while let Some(next) = self.layout_bytes.next_from(self.position) {
-            self.position = next;
-            match self.bytes[next] {
-                b'#' => self.comment(),
-                b'\\' if self.peek(1) == Some(b'\n') => self.position += 2,
-                b'\\' if self.peek(1) == Some(b'\r') && self.peek(2) == Some(b'\n') => {
-                    self.position += 3
-                }
-                b'\n' => {
-                    self.position += 1;
-                    if depth == 0 {
-                        self.push_logical(line_start, self.position);
-                        line_start = self.position;
+        let len = self.bytes.len();
+        while let Some((block_start, mut pending)) =
+            self.layout_bytes.rest_of_block_from(self.position)
+        {
+            // Line feeds and brackets, most of a block's layout bytes, are taken here
+            // from the block's mask; anything else ends the block's visit.
+            self.position = (block_start + BLOCK).min(len);
+            while pending != 0 {
+                let at = block_start + pending.trailing_zeros() as usize;
+                pending &= pending - 1;
+                match self.bytes[at] {
+                    b'\n' => {
+                        if depth == 0 {
+                            self.push_logical(line_start, at + 1);
+                            line_start = at + 1;
+                        }
+                    }
+                    b'(' | b'[' | b'{' => {
+                        depth += 1;
+                        if depth > self.layout.max_depth {
+                            self.layout.max_depth = depth;
+                            self.layout.max_depth_offset = at + 1;
+                        }
+                    }
+                    b')' | b']' | b'}' => {
+                        if depth == 0 {
+                            self.layout.malformed = true;
+                        }
+                        depth = depth.saturating_sub(1);
+                    }
+                    // `$ % & |`: let through by the byte classes, meaningless here.
+                    b'$' | b'%' | b'&' | b'|' => {}
+                    _ => {
+                        self.position = at;
+                        self.special();
+                        break;
                     }
                 }
-                b'(' | b'[' | b'{' => {
-                    depth += 1;
-                    if depth > self.layout.max_depth {
-                        self.layout.max_depth = depth;
-                        self.layout.max_depth_offset = self.position;
-                    }
-                    self.position += 1;
-                }
-                b')' | b']' | b'}' => {
-                    if depth == 0 {
-                        self.layout.malformed = true;
-                    }
-                    depth = depth.saturating_sub(1);
-                    self.position += 1;
-                }
-                b'\'' | b'"' => self.quote(),
-                // `$ % & |`: let through by the byte classes, meaningless here.
-                _ => self.position += 1,
             }
         }
-        self.push_logical(line_start, self.bytes.len());
+        self.push_logical(line_start, len);
         if depth > 0 {
             self.layout.malformed = true;
+        }
+    }
+
+    /// A comment, a string literal or a backslash at `self.position`: moves past it.
+    fn special(&mut self) {
+        match self.bytes[self.position] {
+            b'#' => self.comment(),
+            b'\\' if self.peek(1) == Some(b'\n') => self.position += 2,
+            b'\\' if self.peek(1) == Some(b'\r') && self.peek(2) == Some(b'\n') => {
+                self.position += 3
+            }
+            b'\'' | b'"' => self.quote(),
+            _ => self.position += 1,
         }
     }
 
@@ -684,6 +702,46 @@ mod tests {
         assert_eq!(layout.logical_lines.len(), 3);
         assert!(text[layout.logical_lines[1].clone()].ends_with("B)\n"));
         assert_eq!(&text[layout.strings[1].parts[0].clone()], "one\ntwo");
+    }
+
+    #[test]
+    fn brackets_and_line_feeds_across_blocks_make_the_logical_lines() {
+        // Lines of every length, brackets opened on one line and closed on a later
+        // one, so that both fall at every place around the 64-byte blocks.
+        let mut text = String::new();
+        for length in 0..150 {
+            let filler = "x".repeat(length);
+            text.push_str(&format!("a{filler}(b,\n[c{filler}]\n)\nd = {{{filler}}}\n"));
+        }
+        text.push_str("e)\nf(\n");
+        let layout = scan(&text);
+        // The same found plainly, one byte at a time (the text holds no literal,
+        // comment or backslash).
+        let (mut depth, mut start, mut lines, mut deepest) = (0usize, 0, Vec::new(), (0, 0));
+        let mut unbalanced = false;
+        for (at, byte) in text.bytes().enumerate() {
+            match byte {
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    if depth > deepest.0 {
+                        deepest = (depth, at + 1);
+                    }
+                }
+                b')' | b']' | b'}' => {
+                    unbalanced |= depth == 0;
+                    depth = depth.saturating_sub(1);
+                }
+                b'\n' if depth == 0 => {
+                    lines.push(start..at + 1);
+                    start = at + 1;
+                }
+                _ => {}
+            }
+        }
+        lines.push(start..text.len());
+        assert_eq!(layout.logical_lines, lines);
+        assert_eq!((layout.max_depth, layout.max_depth_offset), deepest);
+        assert!(unbalanced && layout.malformed);
     }
 
     #[test]
