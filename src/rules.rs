@@ -69,6 +69,9 @@ pub struct Checker<'c> {
     /// The lengths of those names (see [`length_bit`]): a prefix of another length
     /// is not looked up.
     import_name_lengths: u64,
+    /// Each proper dot-prefix of those names (`a` and `a.b` of `a.b.c`), and the
+    /// rules whose names it leads to.
+    import_name_prefixes: FxHashMap<String, u64>,
     base: ConfigBase,
     /// Whether findings carry the fix of import, attribute and string findings (off
     /// when nothing will show or apply them; a call's fix is its message, always kept).
@@ -106,6 +109,7 @@ impl<'c> Checker<'c> {
             .collect();
         let needles = (!words.is_empty()).then(|| Words::new(&words));
         let mut import_names: FxHashMap<String, u64> = FxHashMap::default();
+        let mut import_name_prefixes: FxHashMap<String, u64> = FxHashMap::default();
         for (index, rule) in config.rules.iter().enumerate().take(64) {
             if let RuleKind::Import {
                 canonical,
@@ -114,6 +118,11 @@ impl<'c> Checker<'c> {
             {
                 for name in std::iter::once(canonical).chain(deprecated) {
                     *import_names.entry(name.clone()).or_default() |= 1 << index;
+                    for (end, _) in name.match_indices('.') {
+                        *import_name_prefixes
+                            .entry(name[..end].to_string())
+                            .or_default() |= 1 << index;
+                    }
                 }
             }
         }
@@ -135,6 +144,7 @@ impl<'c> Checker<'c> {
                 .keys()
                 .fold(0, |lengths, name| lengths | length_bit(name.len())),
             import_names,
+            import_name_prefixes,
             base,
             describe_fixes: true,
         }
@@ -235,11 +245,27 @@ impl<'c> Checker<'c> {
                 RuleKind::Pattern { .. } => {}
             }
         }
+        // The file's import rules among the first 64 are told by their bits; past
+        // them, by comparing names.
+        let mut active_bits = 0u64;
+        let mut past_64 = false;
+        for &(index, rule) in rules {
+            if matches!(rule.kind, RuleKind::Import { .. }) {
+                if index < 64 {
+                    active_bits |= 1 << index;
+                } else {
+                    past_64 = true;
+                }
+            }
+        }
         let leads_to_governed = |dotted: &str| {
-            governed.iter().any(|name| {
-                name.strip_prefix(dotted)
-                    .is_some_and(|rest| rest.starts_with('.'))
-            })
+            let bits = self.import_name_prefixes.get(dotted).copied();
+            bits.is_some_and(|bits| bits & active_bits != 0)
+                || past_64
+                    && governed.iter().any(|name| {
+                        name.strip_prefix(dotted)
+                            .is_some_and(|rest| rest.starts_with('.'))
+                    })
         };
         let mut roots: Vec<&str> = Vec::new();
         for imported in &light.names {
