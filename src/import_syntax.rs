@@ -204,9 +204,11 @@ impl<'a> Cursor<'a> {
         if !self.peek().is_some_and(is_name_start) {
             return None;
         }
-        while self.peek().is_some_and(is_name_byte) {
-            self.position += 1;
-        }
+        let rest = &self.bytes()[start..];
+        self.position += rest
+            .iter()
+            .position(|&byte| !is_name_byte(byte))
+            .unwrap_or(rest.len());
         Some((&self.text[start..self.position], start, self.position))
     }
 
