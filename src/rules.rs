@@ -272,8 +272,11 @@ impl<'c> Checker<'c> {
             let Some(target) = imported.binding_target() else {
                 continue;
             };
+            if !leads_to_governed(target) {
+                continue;
+            }
             let root = imported.bound_name().unwrap_or_default();
-            if leads_to_governed(target) && !roots.contains(&root) {
+            if !roots.contains(&root) {
                 roots.push(root);
             }
         }
