@@ -52,9 +52,9 @@ pub struct ImportStmt {
     pub range: Range<usize>,
     /// `Some` for `from` imports: the absolute module (None when a relative import
     /// cannot be resolved).
-    pub from_module: Option<Option<String>>,
-    /// Indexes into [`PyModel::names`].
-    pub names: Vec<usize>,
+    pub from_module: Option<Option<Name>>,
+    /// Indexes into [`PyModel::names`] (most statements import one or two names).
+    pub names: smallvec::SmallVec<[usize; 2]>,
     /// Inside a function or class body rather than at module level.
     pub nested: bool,
     /// Recovered from a half-typed statement whose parenthesis was never closed: its
@@ -707,7 +707,7 @@ impl<'a> Builder<'a> {
             .as_ref()
             .map(|(level, written)| self.absolute_module(*level, written.as_deref()));
         let stmt_index = self.model.imports.len();
-        let mut indexes = Vec::with_capacity(node.aliases.len());
+        let mut indexes = smallvec::SmallVec::with_capacity(node.aliases.len());
         for alias in node.aliases {
             let name = Name::from(alias.name.as_ref());
             let dotted = match &module {
@@ -745,16 +745,16 @@ impl<'a> Builder<'a> {
 
     /// The absolute module a `from` import of `level` dots and `written` names (None
     /// when a relative import cannot be resolved).
-    fn absolute_module(&self, level: u32, written: Option<&str>) -> Option<String> {
+    fn absolute_module(&self, level: u32, written: Option<&str>) -> Option<Name> {
         let module = if level == 0 {
-            written.map(str::to_string)
+            written.map(Name::from)
         } else {
             self.module
                 .relative_base(level)
                 .map(|base| match (written, base.is_empty()) {
-                    (Some(m), true) => m.to_string(),
-                    (Some(m), false) => format!("{base}.{m}"),
-                    (None, _) => base,
+                    (Some(m), true) => Name::from(m),
+                    (Some(m), false) => compact_str::format_compact!("{base}.{m}"),
+                    (None, _) => Name::from(base),
                 })
         };
         module.filter(|m| !m.is_empty())
