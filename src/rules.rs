@@ -405,7 +405,7 @@ impl<'c> Checker<'c> {
         };
         let needs_model = (has_ast_rules || parse_enabled) && (!prefilter || mentions_a_name());
         // Most walked files stop here, before their text is even decoded.
-        if !needs_model && !has_patterns && std::str::from_utf8(&bytes).is_ok() {
+        if !needs_model && !has_patterns && source::is_utf8(&bytes) {
             return outcome;
         }
         let source = match bytes {
