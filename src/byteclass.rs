@@ -42,6 +42,50 @@ pub fn is_word_byte(byte: u8) -> bool {
     byte == b'_' || byte.is_ascii_alphanumeric() || byte >= 0x80
 }
 
+/// A set of byte values (the first bytes of a set of words), told in a block beside
+/// its identifier bytes: each byte's high half picks one of eight parts (0..=6 each
+/// their own, 7..=F together), its low half the parts of the members that end in it.
+pub struct ByteSet {
+    low: [u8; 16],
+    high: [u8; 16],
+}
+
+impl ByteSet {
+    pub fn new(members: impl IntoIterator<Item = u8>) -> ByteSet {
+        let part = |high_half: u8| 1u8 << high_half.min(7);
+        let mut low = [0u8; 16];
+        for member in members {
+            low[usize::from(member & 0x0f)] |= part(member >> 4);
+        }
+        let high = std::array::from_fn(|high_half| part(high_half as u8));
+        ByteSet { low, high }
+    }
+
+    /// The word mask of `block` (see [`word_mask`]) and a mask that marks every byte
+    /// of the set: exactly those below 0x70 where the CPU has AVX2, all where it has
+    /// not; bytes from 0x70 on that share a low half with a member are marked too.
+    #[inline]
+    pub fn word_and_member_masks(&self, block: &[u8]) -> (u64, u64) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            return match block.first_chunk::<BLOCK>() {
+                // SAFETY: the CPU supports AVX2, as just checked.
+                Some(full) => unsafe { wide::word_and_set(full, &self.low, &self.high) },
+                None => self.short_block_masks(block),
+            };
+        }
+        (word_mask(block), u64::MAX)
+    }
+
+    /// The masks of the short block at the end of a text, padded with zero bytes.
+    #[inline(never)]
+    fn short_block_masks(&self, block: &[u8]) -> (u64, u64) {
+        let mut padded = [0u8; BLOCK];
+        padded[..block.len()].copy_from_slice(block);
+        self.word_and_member_masks(&padded)
+    }
+}
+
 /// The two ways to classify a block: 32 bytes at a time where the CPU has AVX2
 /// (checked at run time), else 16 at a time.
 struct Classifier {
@@ -233,6 +277,20 @@ mod wide {
         by_halves(block, &WORD_LOW, &WORD_HIGH)
     }
 
+    /// The word mask of `block` and the mask of the bytes in the class of the
+    /// tables `low` and `high`, the block loaded once for both.
+    ///
+    /// Safety: the CPU must support AVX2.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn word_and_set(block: &[u8; BLOCK], low: &[u8; 16], high: &[u8; 16]) -> (u64, u64) {
+        let [first, second] = load(block);
+        let in_class = |low: &[u8; 16], high: &[u8; 16]| {
+            let (low, high) = (table(low), table(high));
+            !(bits(outside_class(first, low, high)) | bits(outside_class(second, low, high)) << 32)
+        };
+        (in_class(&WORD_LOW, &WORD_HIGH), in_class(low, high))
+    }
+
     /// Safety: the CPU must support AVX2.
     #[target_feature(enable = "avx2")]
     pub unsafe fn newline(block: &[u8; BLOCK]) -> u64 {
@@ -257,11 +315,17 @@ mod wide {
 
     #[target_feature(enable = "avx2")]
     unsafe fn by_halves(block: &[u8; BLOCK], low: &[u8; 16], high: &[u8; 16]) -> u64 {
-        // SAFETY (both table loads): each reads the 16 bytes its array holds.
-        let low = _mm256_broadcastsi128_si256(_mm_loadu_si128(low.as_ptr().cast::<__m128i>()));
-        let high = _mm256_broadcastsi128_si256(_mm_loadu_si128(high.as_ptr().cast::<__m128i>()));
+        let (low, high) = (table(low), table(high));
         let [first, second] = load(block);
         !(bits(outside_class(first, low, high)) | bits(outside_class(second, low, high)) << 32)
+    }
+
+    /// A nibble table in both 16-byte lanes.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn table(parts: &[u8; 16]) -> __m256i {
+        // SAFETY: the load reads the 16 bytes the array holds.
+        _mm256_broadcastsi128_si256(_mm_loadu_si128(parts.as_ptr().cast::<__m128i>()))
     }
 
     /// All ones in the lanes of the bytes whose halves share no class part.
@@ -378,7 +442,7 @@ mod tests {
 
     /// Asserts that `mask_of` marks exactly the bytes `class` holds, for every byte
     /// value at every position of a block.
-    fn assert_marks_exactly(mask_of: fn(&[u8]) -> u64, class: fn(u8) -> bool) {
+    fn assert_marks_exactly(mask_of: impl Fn(&[u8]) -> u64, class: fn(u8) -> bool) {
         let all: Vec<u8> = (0..=255).collect();
         for shift in 0..BLOCK {
             for block in all[shift..].chunks(BLOCK).chain(all.chunks(BLOCK)) {
@@ -457,6 +521,29 @@ mod tests {
     fn the_word_mask_marks_exactly_the_identifier_bytes() {
         assert_marks_exactly(word_mask, is_word_byte);
         assert_eq!(word_mask(b"a_Z9 @[`{\x80"), 0b10_0000_1111);
+    }
+
+    #[test]
+    fn a_byte_set_marks_its_members_beside_the_identifier_bytes() {
+        let exact = cfg!(target_arch = "x86_64") && std::arch::is_x86_feature_detected!("avx2");
+        for members in [&b"cfQgVtsmi_"[..], b"S", b"\x80\xc3z", b""] {
+            let set = ByteSet::new(members.iter().copied());
+            assert_marks_exactly(|block| set.word_and_member_masks(block).0, is_word_byte);
+            let all: Vec<u8> = (0..=255).collect();
+            for shift in 0..BLOCK {
+                for block in all[shift..].chunks(BLOCK) {
+                    let (_, marked) = set.word_and_member_masks(block);
+                    for (index, &byte) in block.iter().enumerate() {
+                        let bit = marked >> index & 1 == 1;
+                        if members.contains(&byte) {
+                            assert!(bit, "member {byte:#x} at {index}");
+                        } else if exact && byte < 0x70 {
+                            assert!(!bit, "{byte:#x} at {index} is no member");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

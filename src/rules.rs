@@ -2,7 +2,7 @@
 //! only what the changed lines, suppression comments, `allow-in` and the selection
 //! let through, and attaches each diagnostic's fix.
 
-use crate::byteclass::{is_word_byte, word_mask, BLOCK};
+use crate::byteclass::{is_word_byte, ByteSet, BLOCK};
 use crate::config::{Config, Rule, RuleKind, Scope, Severity};
 use crate::diagnostic::{Diagnostic, Fix, PARSE_CODE, PARSE_RULE};
 use crate::fixes;
@@ -901,6 +901,8 @@ fn line_segments(file: &FileContext, line: Range<usize>, scope: Scope) -> Vec<Ra
 /// A set of words, asked about each word of a file: most words are ruled out by their
 /// first byte and length together before any comparison.
 struct Words {
+    /// Their first bytes, told a block at a time.
+    first_bytes: ByteSet,
     /// The words, by their first byte.
     by_first_byte: Vec<Vec<Box<[u8]>>>,
     /// Per first byte: bit `n` (n < 64) set when some word is `n` bytes long; bit 63
@@ -923,6 +925,7 @@ impl Words {
             lengths[usize::from(first)] |= length_bit(word.len());
         }
         Words {
+            first_bytes: ByteSet::new(words.iter().filter_map(|word| word.bytes().next())),
             by_first_byte,
             lengths,
         }
@@ -936,8 +939,8 @@ impl Words {
         let mut previous_is_word = false;
         for (index, block) in text.chunks(BLOCK).enumerate() {
             let base = index * BLOCK;
-            let words = word_mask(block);
-            let mut starts = words & !((words << 1) | u64::from(previous_is_word));
+            let (words, firsts) = self.first_bytes.word_and_member_masks(block);
+            let mut starts = words & !((words << 1) | u64::from(previous_is_word)) & firsts;
             previous_is_word = words >> (block.len() - 1) & 1 == 1;
             while starts != 0 {
                 let start = starts.trailing_zeros() as usize;
