@@ -110,6 +110,7 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
     checker.describe_fixes = fix_mode != FixMode::None
         || args.statistics
         || !matches!(args.output_format, Format::Concise | Format::Github);
+    checker.quote_source_lines = matches!(args.output_format, Format::Human) && !args.statistics;
     let mode = mode(args);
     let keep_source = fix_mode != FixMode::None;
     let (checked, notes) = check_inputs(&project, &checker, &mode, args, keep_source)?;

@@ -76,6 +76,9 @@ pub struct Checker<'c> {
     /// Whether findings carry the fix of import, attribute and string findings (off
     /// when nothing will show or apply them; a call's fix is its message, always kept).
     pub describe_fixes: bool,
+    /// Whether findings carry the source line they flag (only the human format quotes
+    /// it).
+    pub quote_source_lines: bool,
 }
 
 /// How a project-root-relative path becomes relative to the config's directory.
@@ -147,6 +150,7 @@ impl<'c> Checker<'c> {
             import_name_prefixes,
             base,
             describe_fixes: true,
+            quote_source_lines: true,
         }
     }
 
@@ -453,6 +457,7 @@ impl<'c> Checker<'c> {
             layout: &layout,
             model: &model,
             describe_fixes: self.describe_fixes,
+            quote_source_lines: self.quote_source_lines,
         };
         let import_rules = self.import_rules_per_reference(&model);
         let mut found = Vec::new();
@@ -554,6 +559,8 @@ pub struct FileContext<'a> {
     pub model: &'a PyModel,
     /// Whether findings should carry their fixes (see [`Checker::describe_fixes`]).
     pub describe_fixes: bool,
+    /// See [`Checker::quote_source_lines`].
+    pub quote_source_lines: bool,
 }
 
 /// A rule's raw finding before filtering.
@@ -606,7 +613,11 @@ fn make_diagnostic(
         message,
         start,
         end,
-        source_line: file.source.line_text(start.0).to_string(),
+        source_line: if file.quote_source_lines {
+            file.source.line_text(start.0).to_string()
+        } else {
+            String::new()
+        },
         fix,
         range,
     }
