@@ -287,8 +287,9 @@ pub struct StringLiteral {
     /// From the prefix to the closing quote.
     pub range: Range<usize>,
     /// The literal text between the quotes, minus f-string replacement fields (one
-    /// part for almost every literal, kept inline).
-    pub parts: smallvec::SmallVec<[Range<usize>; 1]>,
+    /// part for almost every literal, two for an f-string with one field: kept
+    /// inline).
+    pub parts: smallvec::SmallVec<[Range<usize>; 2]>,
 }
 
 /// What the scanner finds in a text.
@@ -487,7 +488,7 @@ impl Scanner<'_> {
             };
         }
         // A formatted literal: its text parts lie between its replacement fields.
-        let mut parts: smallvec::SmallVec<[Range<usize>; 1]> = smallvec::SmallVec::new();
+        let mut parts: smallvec::SmallVec<[Range<usize>; 2]> = smallvec::SmallVec::new();
         let mut part_start = self.position;
         loop {
             let Some(&byte) = self.bytes.get(self.position) else {
