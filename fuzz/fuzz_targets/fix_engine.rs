@@ -19,29 +19,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 /// The rules the target checks against; every name is short so the fuzzer finds them.
-pub const CONFIG: &str = r#"version: 1
-src: ["."]
-rules:
-  - id: ws-manager
-    kind: import
-    canonical: netra.ws.ssot.SSOTManager
-    deprecated:
-      - netra.ws.manager.Manager
-      - netra.ws.unified.Manager
-  - id: old-utils
-    kind: import
-    canonical: pkg.new_utils
-    deprecated: [pkg.old_utils, old]
-  - id: no-get
-    kind: call
-    target: netra.ws.get_manager
-    replace-with: "Factory.create({args})"
-    requires-import: netra.ws.factory.Factory
-  - id: notifier
-    kind: call
-    target: pkg.old_utils.Notifier
-    replace-with: "{callee}.create_for_user({args})"
-"#;
+pub const CONFIG: &str = include_str!("../fix_engine.canon.yaml");
 
 /// Rounds of fixing before the fixes must have converged.
 const ROUNDS: usize = 4;

@@ -9,29 +9,7 @@ use canon::source::{self, SourceText};
 use std::path::Path;
 
 /// The config of the `fix_engine` fuzz target.
-const FIX_CONFIG: &str = r#"version: 1
-src: ["."]
-rules:
-  - id: ws-manager
-    kind: import
-    canonical: netra.ws.ssot.SSOTManager
-    deprecated:
-      - netra.ws.manager.Manager
-      - netra.ws.unified.Manager
-  - id: old-utils
-    kind: import
-    canonical: pkg.new_utils
-    deprecated: [pkg.old_utils, old]
-  - id: no-get
-    kind: call
-    target: netra.ws.get_manager
-    replace-with: "Factory.create({args})"
-    requires-import: netra.ws.factory.Factory
-  - id: notifier
-    kind: call
-    target: pkg.old_utils.Notifier
-    replace-with: "{callee}.create_for_user({args})"
-"#;
+const FIX_CONFIG: &str = include_str!("../../fuzz/fix_engine.canon.yaml");
 
 fn fix_config() -> Config {
     canon::config::parse(FIX_CONFIG, Path::new("/r/.canon.yaml")).expect("config")
