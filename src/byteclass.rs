@@ -552,11 +552,18 @@ mod tests {
         assert_eq!(layout_mask(b""), 0);
     }
 
+    /// 300 bytes of words, blanks and layout bytes, picked from a pattern in steps of
+    /// `step`.
+    fn mixed_text(step: usize) -> Vec<u8> {
+        let pattern = b"ab(c d'e\nfg h]i{jk lm #n";
+        (0..300)
+            .map(|i| pattern[i * step % pattern.len()])
+            .collect()
+    }
+
     #[test]
     fn the_rest_of_a_block_holds_the_layout_bytes_from_the_first_on() {
-        let text: Vec<u8> = (0..300u32)
-            .map(|i| b"ab(c d'e\nfg h]i{jk lm #n"[(i * 5 % 24) as usize])
-            .collect();
+        let text = mixed_text(5);
         let mut finder = LayoutBytes::new(&text);
         for from in (0..=text.len()).chain([7, 200, 0]) {
             let first = (from..text.len()).find(|&at| is_layout_byte(text[at]));
@@ -575,9 +582,7 @@ mod tests {
 
     #[test]
     fn next_from_finds_each_layout_byte_from_any_offset() {
-        let text: Vec<u8> = (0..300u32)
-            .map(|i| b"ab(c d'e\nfg h]i{jk lm #n"[(i * 7 % 24) as usize])
-            .collect();
+        let text = mixed_text(7);
         let mut finder = LayoutBytes::new(&text);
         // Questions in any order (forward, backward, far jumps) get the plain answer.
         for from in (0..=text.len())
