@@ -421,31 +421,30 @@ impl<'c> Checker<'c> {
             return outcome;
         }
         let module = self.module_path(&config_path);
-        // A diffed file whose changed statements parse on their own is, like a walked
-        // file, not parsed whole unless its references need it.
-        let diffed = match changed {
-            LineSet::Some(_) => {
-                !keep_source
-                    && needs_model
-                    && python::touched_statements_parse(&source, &layout, |first, last| {
-                        changed.touches(first, last)
-                    })
-            }
-            LineSet::All => false,
-        };
+        let diffed = matches!(changed, LineSet::Some(_));
         let model = if !needs_model {
             PyModel::default()
         } else if (prefilter || diffed) && !keep_source {
             // A walked or diffed file: resolve its imports lexically, and parse it
             // whole only when something beyond its import statements could refer to
-            // a rule's name.
+            // a rule's name, or when a statement the change touches does not parse on
+            // its own (asked last: a file its references send to the parser is parsed
+            // whole anyway).
             let mut light = python::imports_only(&source, &layout, &module);
-            match self.lexical_references(&light, &layout, &source.text, &module, &rules) {
-                Some(references) => {
+            let references =
+                self.lexical_references(&light, &layout, &source.text, &module, &rules);
+            let touched_parse = || {
+                !diffed
+                    || python::touched_statements_parse(&source, &layout, |first, last| {
+                        changed.touches(first, last)
+                    })
+            };
+            match references {
+                Some(references) if touched_parse() => {
                     light.references.extend(references);
                     light
                 }
-                None => python::model(&source, &layout, &module),
+                _ => python::model(&source, &layout, &module),
             }
         } else {
             python::model(&source, &layout, &module)
