@@ -43,22 +43,24 @@ pub fn is_word_byte(byte: u8) -> bool {
 }
 
 /// A set of byte values (the first bytes of a set of words), told in a block beside
-/// its identifier bytes: each byte's high half picks one of eight parts (0..=6 each
-/// their own, 7..=F together), its low half the parts of the members that end in it.
+/// its identifier bytes: each byte's high half picks one of eight parts
+/// ([`SET_PARTS`]), its low half the parts of the members that end in it.
 pub struct ByteSet {
     low: [u8; 16],
-    high: [u8; 16],
 }
+
+/// The part of each high half: 0..=6 each their own, 7..=F together.
+const SET_PARTS: [u8; 16] = [
+    1, 2, 4, 8, 16, 32, 64, 128, 128, 128, 128, 128, 128, 128, 128, 128,
+];
 
 impl ByteSet {
     pub fn new(members: impl IntoIterator<Item = u8>) -> ByteSet {
-        let part = |high_half: u8| 1u8 << high_half.min(7);
         let mut low = [0u8; 16];
         for member in members {
-            low[usize::from(member & 0x0f)] |= part(member >> 4);
+            low[usize::from(member & 0x0f)] |= SET_PARTS[usize::from(member >> 4)];
         }
-        let high = std::array::from_fn(|high_half| part(high_half as u8));
-        ByteSet { low, high }
+        ByteSet { low }
     }
 
     /// The word mask of `block` (see [`word_mask`]) and a mask that marks every byte
@@ -70,7 +72,7 @@ impl ByteSet {
         if std::arch::is_x86_feature_detected!("avx2") {
             return match block.first_chunk::<BLOCK>() {
                 // SAFETY: the CPU supports AVX2, as just checked.
-                Some(full) => unsafe { wide::word_and_set(full, &self.low, &self.high) },
+                Some(full) => unsafe { wide::word_and_set(full, &self.low, &SET_PARTS) },
                 None => self.short_block_masks(block),
             };
         }
