@@ -72,7 +72,7 @@ impl ByteSet {
         if std::arch::is_x86_feature_detected!("avx2") {
             return match block.first_chunk::<BLOCK>() {
                 // SAFETY: the CPU supports AVX2, as just checked.
-                Some(full) => unsafe { wide::word_and_set(full, &self.low, &SET_PARTS) },
+                Some(full) => unsafe { wide::word_and_set(full, &self.low) },
                 None => self.short_block_masks(block),
             };
         }
@@ -279,18 +279,17 @@ mod wide {
         by_halves(block, &WORD_LOW, &WORD_HIGH)
     }
 
-    /// The word mask of `block` and the mask of the bytes in the class of the
-    /// tables `low` and `high`, the block loaded once for both.
+    /// The word mask of `block` and the mask of the members of the [`super::ByteSet`]
+    /// whose low-half table is `set_low`, the block loaded once for both.
     ///
     /// Safety: the CPU must support AVX2.
     #[target_feature(enable = "avx2")]
-    pub unsafe fn word_and_set(block: &[u8; BLOCK], low: &[u8; 16], high: &[u8; 16]) -> (u64, u64) {
-        let [first, second] = load(block);
-        let in_class = |low: &[u8; 16], high: &[u8; 16]| {
-            let (low, high) = (table(low), table(high));
-            !(bits(outside_class(first, low, high)) | bits(outside_class(second, low, high)) << 32)
-        };
-        (in_class(&WORD_LOW, &WORD_HIGH), in_class(low, high))
+    pub unsafe fn word_and_set(block: &[u8; BLOCK], set_low: &[u8; 16]) -> (u64, u64) {
+        let halves = load(block);
+        (
+            in_class(halves, &WORD_LOW, &WORD_HIGH),
+            in_class(halves, set_low, &super::SET_PARTS),
+        )
     }
 
     /// Safety: the CPU must support AVX2.
@@ -317,8 +316,15 @@ mod wide {
 
     #[target_feature(enable = "avx2")]
     unsafe fn by_halves(block: &[u8; BLOCK], low: &[u8; 16], high: &[u8; 16]) -> u64 {
+        in_class(load(block), low, high)
+    }
+
+    /// The mask of the bytes of a loaded block in the class of the tables `low` and
+    /// `high`.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn in_class([first, second]: [__m256i; 2], low: &[u8; 16], high: &[u8; 16]) -> u64 {
         let (low, high) = (table(low), table(high));
-        let [first, second] = load(block);
         !(bits(outside_class(first, low, high)) | bits(outside_class(second, low, high)) << 32)
     }
 
