@@ -6,7 +6,7 @@ use crate::config::Severity;
 use crate::diagnostic::Diagnostic;
 use crate::fixes;
 use crate::gitsource::{self, Content, FileInput, LineSet};
-use crate::output::{Format, Printer, Summary};
+use crate::output::{Format, Printer, Summary, Totals};
 use crate::project::Project;
 use crate::python;
 use crate::rules::{Checker, FileOutcome, Selection};
@@ -90,6 +90,21 @@ struct Checked {
     input: FileInput,
     bytes: Vec<u8>,
     outcome: FileOutcome,
+    /// The findings already printed, when the format prints them file by file (the
+    /// outcome then holds none), and what they count.
+    printed: Vec<u8>,
+    totals: Totals,
+}
+
+/// What a worker does with a file once it is checked.
+#[derive(Clone, Copy)]
+struct Handling<'a> {
+    /// Keep the file's bytes and text: fixes will be applied.
+    keep_source: bool,
+    /// Print the findings into the file's own buffer on the worker (a format that
+    /// prints finding by finding, without fixes): the run then only writes the buffers
+    /// out in order.
+    print_early: Option<&'a Printer<'a>>,
 }
 
 pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
@@ -112,13 +127,28 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
         || !matches!(args.output_format, Format::Concise | Format::Github);
     checker.quote_source_lines = matches!(args.output_format, Format::Human) && !args.statistics;
     let mode = mode(args);
-    let keep_source = fix_mode != FixMode::None;
-    let (checked, notes) = check_inputs(&project, &checker, &mode, args, keep_source)?;
+    let printer = Printer {
+        format: args.output_format,
+        color: use_color(args.color, args.output_format),
+        quiet: args.quiet,
+        statistics: args.statistics,
+        config: &project.config,
+    };
+    let handling = Handling {
+        keep_source: fix_mode != FixMode::None,
+        print_early: (fix_mode == FixMode::None && printer.prints_file_by_file())
+            .then_some(&printer),
+    };
+    let (checked, notes) = check_inputs(&project, &checker, &mode, args, handling)?;
     for note in &notes {
         eprintln!("canon: {note}");
     }
     // Block-buffered: a big scan prints thousands of lines.
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    if handling.print_early.is_some() {
+        let totals = print_checked(&printer, &checked, &mut stdout)?;
+        return Ok(exit_status(totals.errors, args));
+    }
     let is_stdin = matches!(mode, Mode::Stdin(_));
     // Content read from git (the index or a commit) is fixed in the working tree only
     // where the working tree holds the same bytes.
@@ -137,13 +167,6 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
             apply_fixes(&run, checked, &mut stdout)?
         }
     };
-    let printer = Printer {
-        format: args.output_format,
-        color: use_color(args.color, args.output_format),
-        quiet: args.quiet,
-        statistics: args.statistics,
-        config: &project.config,
-    };
     let printed = if is_stdin && fix_mode == FixMode::Write {
         // The fixed source went to stdout; diagnostics go to stderr.
         printer.print(&mut std::io::stderr().lock(), &diagnostics, &summary)
@@ -152,16 +175,50 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
     } else {
         printer.print(&mut stdout, &diagnostics, &summary)
     };
-    if let Err(error) = printed.and_then(|_| stdout.flush()) {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(format!("cannot write output: {error}"));
-        }
-    }
+    written(printed.and_then(|_| stdout.flush()))?;
     if fix_mode == FixMode::Diff {
         return Ok(i32::from(diff_shown));
     }
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    Ok(if errors && !args.exit_zero { 1 } else { 0 })
+    Ok(exit_status(errors, args))
+}
+
+fn exit_status(errors: bool, args: &CheckArgs) -> i32 {
+    if errors && !args.exit_zero {
+        1
+    } else {
+        0
+    }
+}
+
+/// Output that stops because its reader went away (`canon check | head`) is not an
+/// error.
+fn written(result: std::io::Result<()>) -> Result<(), String> {
+    match result {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write output: {error}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes out the findings the workers printed, in path order, and what ends them.
+fn print_checked(
+    printer: &Printer,
+    checked: &[Checked],
+    out: &mut dyn Write,
+) -> Result<Totals, String> {
+    let mut totals = Totals::default();
+    let printed = checked
+        .iter()
+        .try_for_each(|file| {
+            totals.add(file.totals);
+            out.write_all(&file.printed)
+        })
+        .and_then(|_| printer.print_end(out, &totals, &[], &Summary::default()))
+        .and_then(|_| out.flush());
+    written(printed)?;
+    Ok(totals)
 }
 
 /// The checked files of a run, in path order, and notes to print.
@@ -175,7 +232,7 @@ fn check_inputs(
     checker: &Checker,
     mode: &Mode,
     args: &CheckArgs,
-    keep_source: bool,
+    handling: Handling,
 ) -> Result<CheckedRun, String> {
     let ws = &project.ws;
     let config = &project.config;
@@ -184,11 +241,11 @@ fn check_inputs(
         None => false,
     };
     let inputs = match mode {
-        Mode::Staged => return check_staged(ws, checker, args, &keep, keep_source),
+        Mode::Staged => return check_staged(ws, checker, args, &keep, handling),
         // Already filtered by `keep`, in the walk's threads.
         Mode::Worktree => {
             let inputs = gitsource::worktree_files(ws, &args.paths, &keep)?;
-            return Ok((check_all(checker, inputs, keep_source)?, Vec::new()));
+            return Ok((check_all(checker, inputs, handling)?, Vec::new()));
         }
         Mode::Changed => gitsource::worktree_changes(ws, None, &args.paths)?,
         Mode::DiffBase(rev) => gitsource::worktree_changes(ws, Some(rev), &args.paths)?,
@@ -199,7 +256,7 @@ fn check_inputs(
         .into_iter()
         .filter(|input| keep(&input.path))
         .collect();
-    Ok((check_all(checker, inputs, keep_source)?, Vec::new()))
+    Ok((check_all(checker, inputs, handling)?, Vec::new()))
 }
 
 /// `--staged`: the blobs are read on this thread (the repository handle stays here)
@@ -209,7 +266,7 @@ fn check_staged(
     checker: &Checker,
     args: &CheckArgs,
     keep: &(dyn Fn(&str) -> bool + Sync),
-    keep_source: bool,
+    handling: Handling,
 ) -> Result<CheckedRun, String> {
     let results = std::sync::Mutex::new(Vec::new());
     let unmerged = rayon::in_place_scope(|scope| {
@@ -218,7 +275,7 @@ fn check_staged(
             scope.spawn(move |_| {
                 let input = deferred();
                 if keep(&input.path) {
-                    let checked = check_one(checker, input, keep_source);
+                    let checked = check_one(checker, input, handling);
                     if let Ok(mut results) = results.lock() {
                         results.push(checked);
                     }
@@ -278,13 +335,13 @@ fn read_input(input: &mut FileInput) -> Result<Vec<u8>, String> {
 fn check_all(
     checker: &Checker,
     mut inputs: Vec<FileInput>,
-    keep_source: bool,
+    handling: Handling,
 ) -> Result<Vec<Checked>, String> {
     // The results keep this order: sorting the inputs is cheaper than the results.
     inputs.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     inputs
         .into_par_iter()
-        .map(|input| check_one(checker, input, keep_source))
+        .map(|input| check_one(checker, input, handling))
         .collect()
 }
 
@@ -292,11 +349,12 @@ fn check_all(
 fn check_one(
     checker: &Checker,
     mut input: FileInput,
-    keep_source: bool,
+    handling: Handling,
 ) -> Result<Checked, String> {
+    let keep_source = handling.keep_source;
     let bytes = read_input(&mut input)?;
     // The bytes are needed again only to apply fixes; else the check takes them.
-    let (outcome, bytes) = if input.changed.is_empty() {
+    let (mut outcome, bytes) = if input.changed.is_empty() {
         let kept = if keep_source { bytes } else { Vec::new() };
         (FileOutcome::default(), kept)
     } else if keep_source {
@@ -312,18 +370,33 @@ fn check_one(
         let outcome = checker.check(&input.path, bytes, &input.changed, false, input.prefilter);
         (outcome, Vec::new())
     };
+    let mut printed = Vec::new();
+    let mut totals = Totals::default();
+    if let Some(printer) = handling.print_early {
+        let diagnostics = std::mem::take(&mut outcome.diagnostics);
+        // Writing to a vector cannot fail.
+        let _ = printer.print_findings(&mut printed, &diagnostics);
+        totals = Totals::of_file(&diagnostics);
+    }
     Ok(Checked {
         input,
         bytes,
         outcome,
+        printed,
+        totals,
     })
 }
 
 fn gather(checked: Vec<Checked>) -> Vec<Diagnostic> {
-    checked
-        .into_iter()
-        .flat_map(|file| file.outcome.diagnostics)
-        .collect()
+    let count = checked
+        .iter()
+        .map(|file| file.outcome.diagnostics.len())
+        .sum();
+    let mut diagnostics = Vec::with_capacity(count);
+    for file in checked {
+        diagnostics.extend(file.outcome.diagnostics);
+    }
+    diagnostics
 }
 
 /// How many times fixes are re-applied to the text the previous round produced (a
@@ -450,6 +523,7 @@ impl FixRun<'_> {
             input,
             bytes,
             outcome,
+            ..
         } = file;
         let write_out = |out: &mut dyn Write, data: &[u8]| {
             out.write_all(data)

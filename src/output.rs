@@ -71,6 +71,46 @@ pub struct Summary {
     pub refused: Vec<String>,
 }
 
+/// What the closing summary line counts.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub findings: usize,
+    pub fixable: usize,
+    /// Files with at least one finding.
+    pub files: usize,
+    /// Whether any finding is an error (not a warning).
+    pub errors: bool,
+}
+
+impl Totals {
+    /// The totals of one file's findings.
+    pub fn of_file(diagnostics: &[Diagnostic]) -> Totals {
+        Totals {
+            findings: diagnostics.len(),
+            fixable: diagnostics.iter().filter(|d| d.fixable()).count(),
+            files: usize::from(!diagnostics.is_empty()),
+            errors: diagnostics.iter().any(|d| d.severity == Severity::Error),
+        }
+    }
+
+    /// The totals of findings from any number of files.
+    pub fn of_all(diagnostics: &[Diagnostic]) -> Totals {
+        let files: std::collections::BTreeSet<&str> =
+            diagnostics.iter().map(|d| d.path.as_str()).collect();
+        Totals {
+            files: files.len(),
+            ..Totals::of_file(diagnostics)
+        }
+    }
+
+    pub fn add(&mut self, other: Totals) {
+        self.findings += other.findings;
+        self.fixable += other.fixable;
+        self.files += other.files;
+        self.errors |= other.errors;
+    }
+}
+
 pub struct Printer<'a> {
     pub format: Format,
     pub color: bool,
@@ -87,14 +127,66 @@ impl Printer<'_> {
         summary: &Summary,
     ) -> std::io::Result<()> {
         match self.format {
-            Format::Human if self.statistics => self.statistics(out, diagnostics, summary),
-            Format::Human => self.human(out, diagnostics, summary),
-            Format::Concise if self.statistics => self.statistics(out, diagnostics, summary),
-            Format::Concise => self.concise(out, diagnostics),
+            Format::Human | Format::Concise if self.statistics => {
+                self.statistics(out, diagnostics, summary)
+            }
+            Format::Human | Format::Concise | Format::Github => {
+                self.print_findings(out, diagnostics)?;
+                self.print_end(out, &Totals::of_all(diagnostics), diagnostics, summary)
+            }
             Format::Json => json_output(out, diagnostics),
-            Format::Github => github(out, diagnostics),
             Format::Sarif => self.sarif(out, diagnostics),
         }
+    }
+
+    /// Whether each finding prints on its own, so that a file's findings can be
+    /// printed (into a buffer) as soon as it is checked, and the run only ends them with
+    /// [`Printer::print_end`]. JSON and SARIF are single documents and statistics count
+    /// the whole run.
+    pub fn prints_file_by_file(&self) -> bool {
+        matches!(
+            self.format,
+            Format::Human | Format::Concise | Format::Github
+        ) && !self.statistics
+    }
+
+    /// The findings' own lines, in a format that [`Printer::prints_file_by_file`].
+    pub fn print_findings(
+        &self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+    ) -> std::io::Result<()> {
+        match self.format {
+            Format::Human => self.human(out, diagnostics),
+            Format::Github => github(out, diagnostics),
+            _ => self.concise(out, diagnostics),
+        }
+    }
+
+    /// What follows the findings' lines: for the human format the files held back and
+    /// the summary line (`diagnostics` are the remaining findings when fixes were
+    /// applied; the summary of fixes counts them).
+    pub fn print_end(
+        &self,
+        out: &mut dyn Write,
+        totals: &Totals,
+        diagnostics: &[Diagnostic],
+        summary: &Summary,
+    ) -> std::io::Result<()> {
+        if self.format != Format::Human {
+            return Ok(());
+        }
+        for path in &summary.held_back {
+            writeln!(
+                out,
+                "{}: not fixed: the file has unstaged changes; stage or stash them first",
+                escape(path)
+            )?;
+        }
+        if !self.quiet {
+            writeln!(out, "{}", summary_line(totals, diagnostics, summary))?;
+        }
+        Ok(())
     }
 
     fn header(&self, diagnostic: &Diagnostic) -> String {
@@ -137,12 +229,7 @@ impl Printer<'_> {
         Ok(())
     }
 
-    fn human(
-        &self,
-        out: &mut dyn Write,
-        diagnostics: &[Diagnostic],
-        summary: &Summary,
-    ) -> std::io::Result<()> {
+    fn human(&self, out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
         for diagnostic in diagnostics {
             writeln!(out, "{}", self.header(diagnostic))?;
             if !diagnostic.source_line.is_empty() {
@@ -171,16 +258,6 @@ impl Printer<'_> {
                 }
             }
             writeln!(out)?;
-        }
-        for path in &summary.held_back {
-            writeln!(
-                out,
-                "{}: not fixed: the file has unstaged changes; stage or stash them first",
-                escape(path)
-            )?;
-        }
-        if !self.quiet {
-            writeln!(out, "{}", summary_line(diagnostics, summary))?;
         }
         Ok(())
     }
@@ -238,7 +315,8 @@ impl Printer<'_> {
             writeln!(out, "{count:>5}\t{code}\t{marker} {}", escape(rule))?;
         }
         if !self.quiet {
-            writeln!(out, "{}", summary_line(diagnostics, summary))?;
+            let totals = Totals::of_all(diagnostics);
+            writeln!(out, "{}", summary_line(&totals, diagnostics, summary))?;
         }
         Ok(())
     }
@@ -289,18 +367,16 @@ impl Printer<'_> {
     }
 }
 
-/// `Found N violations (M fixable with --fix) in K files.` or `All checks passed!`.
-pub fn summary_line(diagnostics: &[Diagnostic], summary: &Summary) -> String {
-    let files: std::collections::BTreeSet<&str> =
-        diagnostics.iter().map(|d| d.path.as_str()).collect();
-    let fixable = diagnostics.iter().filter(|d| d.fixable()).count();
-    let mut line = if diagnostics.is_empty() {
+/// `Found N violations (M fixable with --fix) in K files.` or `All checks passed!`,
+/// and when fixes were applied what became of them (`diagnostics` are then the
+/// findings that remain).
+pub fn summary_line(totals: &Totals, diagnostics: &[Diagnostic], summary: &Summary) -> String {
+    let mut line = if totals.findings == 0 {
         "All checks passed!".to_string()
     } else {
         format!(
-            "Found {} violations ({fixable} fixable with --fix) in {} files.",
-            diagnostics.len(),
-            files.len()
+            "Found {} violations ({} fixable with --fix) in {} files.",
+            totals.findings, totals.fixable, totals.files
         )
     };
     if summary.fixing {

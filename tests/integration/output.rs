@@ -572,3 +572,158 @@ fn control_characters_in_source_are_escaped_in_human_output() {
     out.assert_code(1);
     assert!(!out.raw_stdout.contains(&0x1b), "{:?}", out.stdout);
 }
+
+/// Files with zero to three findings each, written in an order unlike their paths:
+/// `pkg/m{i}/f.py` and `pkg/f{i}.py`; 26 findings in 20 files, 20 of them import
+/// statements with a safe fix and 6 attribute references to a deprecated class
+/// through its module (no automatic fix).
+fn many_files(repo: &Repo) {
+    for i in (0..24).rev() {
+        let mut body = Vec::new();
+        if i % 2 == 0 {
+            body.push(WS_IMPORT.to_string());
+        }
+        body.push(format!("value_{i} = {i}"));
+        if i % 3 == 0 {
+            body.push(UTILS_IMPORT.to_string());
+        }
+        if i % 4 == 1 {
+            body.push("from netra.ws import manager".to_string());
+            body.push(format!("manager_{i} = manager.WebSocketManager()"));
+        }
+        let path = if i % 5 == 0 {
+            format!("pkg/m{i}/f.py")
+        } else {
+            format!("pkg/f{i}.py")
+        };
+        let body: Vec<&str> = body.iter().map(String::as_str).collect();
+        repo.write(&path, lines(&body));
+    }
+}
+
+/// `(path, line, column, code, rule)` of every finding in a JSON report, in its order.
+fn json_findings(out: &Out) -> Vec<(String, u64, u64, String, String)> {
+    let v = out.json();
+    v.as_array()
+        .unwrap_or_else(|| panic!("not a JSON array: {v:#}"))
+        .iter()
+        .map(|d| {
+            (
+                d["filename"].as_str().unwrap().to_string(),
+                d["location"]["row"].as_u64().unwrap(),
+                d["location"]["column"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_string(),
+                d["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The formats that print finding by finding (concise, GitHub, human) print the
+/// findings of many files in the order and with the counts of the JSON report, which
+/// is put together once every file is checked.
+#[test]
+fn findings_of_many_files_print_in_path_order_in_every_format() {
+    let repo = Repo::std();
+    many_files(&repo);
+    let json = repo.run(&["check", "--output-format", "json", "pkg"]);
+    json.assert_code(1);
+    let expected = json_findings(&json);
+    let mut sorted = expected.clone();
+    sorted.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+    assert_eq!(expected, sorted, "JSON findings are not in path order");
+    let files: std::collections::BTreeSet<&str> = expected.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!((expected.len(), files.len()), (26, 20), "{}", json.stdout);
+    let fixable = json
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["fix"]["applicability"] == "safe")
+        .count();
+    assert_eq!(fixable, 20, "{}", json.stdout);
+    let located = |f: &(String, u64, u64, String, String)| (f.0.clone(), f.1, f.2, f.3.clone());
+    let expected_at: Vec<_> = expected.iter().map(located).collect();
+
+    let concise = repo.concise(&["check", "pkg"]);
+    concise.assert_code(1);
+    let concise_at: Vec<_> = concise
+        .diags()
+        .into_iter()
+        .map(|d| (d.path, d.line as u64, d.col as u64, d.code))
+        .collect();
+    assert_eq!(concise_at, expected_at);
+
+    let github = repo.run(&["check", "--output-format", "github", "pkg"]);
+    github.assert_code(1);
+    let github_at: Vec<_> = github
+        .stdout
+        .lines()
+        .map(|line| {
+            let (_, rest) = line
+                .split_once(" file=")
+                .unwrap_or_else(|| panic!("{line}"));
+            let field = |name: &str| {
+                rest.split(',')
+                    .find_map(|part| part.strip_prefix(name))
+                    .unwrap_or_else(|| panic!("{name} missing: {line}"))
+                    .to_string()
+            };
+            let title = rest.split_once("title=").unwrap().1;
+            (
+                rest.split(',').next().unwrap().to_string(),
+                field("line=").parse().unwrap(),
+                field("col=").parse().unwrap(),
+                title[..6].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(github_at, expected_at);
+
+    let human = repo.run(&["check", "pkg"]);
+    human.assert_code(1);
+    let human_at: Vec<_> = human
+        .stdout
+        .lines()
+        .filter_map(parse_concise)
+        .map(|d| (d.path, d.line as u64, d.col as u64, d.code))
+        .collect();
+    assert_eq!(human_at, expected_at);
+    let summary = format!(
+        "Found {} violations ({fixable} fixable with --fix) in {} files.",
+        expected.len(),
+        files.len()
+    );
+    assert_eq!(
+        human.stdout.lines().last(),
+        Some(summary.as_str()),
+        "{}",
+        human.stdout
+    );
+    let quiet = repo.run(&["check", "--quiet", "pkg"]);
+    quiet.assert_code(1);
+    assert!(!quiet.stdout.contains("Found "), "{}", quiet.stdout);
+}
+
+/// Warnings alone print as findings in every format and leave the exit status 0.
+#[test]
+fn warnings_alone_print_and_pass_in_every_format() {
+    let repo = Repo::with_config(&STD_CONFIG.replace(
+        "    kind: import\n",
+        "    kind: import\n    severity: warning\n",
+    ));
+    many_files(&repo);
+    for format in ["concise", "github", "human", "json"] {
+        let out = repo.run(&["check", "--output-format", format, "pkg"]);
+        out.assert_code(0);
+        assert!(out.stdout.contains("CAN001"), "{format}: {}", out.stdout);
+    }
+    let human = repo.run(&["check", "pkg"]);
+    assert!(
+        human
+            .stdout
+            .ends_with("Found 26 violations (20 fixable with --fix) in 20 files.\n"),
+        "{}",
+        human.stdout
+    );
+}
