@@ -374,6 +374,8 @@ fn check_one(
     let mut totals = Totals::default();
     if let Some(printer) = handling.print_early {
         let diagnostics = std::mem::take(&mut outcome.diagnostics);
+        // A concise line takes about 150 bytes; the buffer grows past that if need be.
+        printed.reserve(diagnostics.len() * 160);
         // Writing to a vector cannot fail.
         let _ = printer.print_findings(&mut printed, &diagnostics);
         totals = Totals::of_file(&diagnostics);
