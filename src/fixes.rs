@@ -4,7 +4,7 @@
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::{Binding, CallSite, ImportStmt, RefKind};
 use crate::rules::FileContext;
-use crate::source::SourceText;
+use crate::source::{indent_len, SourceText};
 use std::ops::Range;
 
 fn edit(range: Range<usize>, content: String) -> Edit {
@@ -406,10 +406,9 @@ pub fn call_fix(
     let mut shown = replacement.clone();
     if let Some(required) = requires_import {
         let (module, name) = split_last(required);
-        match file.model.module_bindings.get(name) {
-            Some(Binding::Import { dotted, .. }) | Some(Binding::Defined(dotted))
-                if dotted == required => {}
-            None => {
+        match required_binding(file, name, required) {
+            Required::Bound => {}
+            Required::Missing => {
                 let statement = if module.is_empty() {
                     format!("import {name}")
                 } else {
@@ -431,9 +430,13 @@ pub fn call_fix(
                 message.push_str(&format!(" and add `{statement}`"));
                 shown = format!("{replacement}\n{statement}");
             }
-            Some(_) => {
+            Required::Other => {
                 applicability = Applicability::Unsafe;
                 message.push_str(&format!(" (`{name}` is bound to something else in this file: import `{required}` yourself)"));
+            }
+            Required::Conditional => {
+                applicability = Applicability::Unsafe;
+                message.push_str(&format!(" (`{name}` is imported only under a condition in this file: import `{required}` yourself)"));
             }
         }
     }
@@ -443,6 +446,71 @@ pub fn call_fix(
         replacement: shown,
         edits,
     }
+}
+
+/// Whether a file binds the name a call template needs when its module runs.
+enum Required {
+    /// Bound to the required name at module level, unconditionally.
+    Bound,
+    /// Not bound (or imported only for type checkers, under `if TYPE_CHECKING:`): the
+    /// import is added.
+    Missing,
+    /// Bound to something else.
+    Other,
+    /// Imported inside another compound statement (`try:`, `if ...:`), which may not
+    /// run it.
+    Conditional,
+}
+
+fn required_binding(file: &FileContext, name: &str, required: &str) -> Required {
+    match file.model.module_bindings.get(name) {
+        None => Required::Missing,
+        Some(Binding::Defined(dotted)) if dotted == required => Required::Bound,
+        Some(Binding::Import { dotted, name }) if dotted == required => {
+            let start = file.model.imports[file.model.names[*name].stmt].range.start;
+            if indentation(file.source, start) == Some("") {
+                return Required::Bound;
+            }
+            match enclosing_header(file, start) {
+                Some(header) if is_type_checking_header(header) => Required::Missing,
+                _ => Required::Conditional,
+            }
+        }
+        Some(_) => Required::Other,
+    }
+}
+
+/// The header (`if ...:`, `try:`) of the block whose statement starts at `at`: the
+/// code before it on its line (`if X: import y`), else the code of the nearest
+/// logical line before it that is indented less.
+fn enclosing_header<'t>(file: &FileContext<'t>, at: usize) -> Option<&'t str> {
+    let text: &'t str = &file.source.text;
+    let lines = &file.layout.logical_lines;
+    let own = lines.partition_point(|line| line.end <= at);
+    let own_line = lines.get(own)?;
+    let own_code = statement_code(file, own_line)?;
+    if own_code.start < at {
+        return Some(text[own_code.start..at].trim_end());
+    }
+    let own_indent = at - own_line.start;
+    lines[..own].iter().rev().find_map(|line| {
+        let code = statement_code(file, line)?;
+        (code.start - line.start < own_indent).then(|| &text[code])
+    })
+}
+
+/// `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`): a block only type checkers run.
+fn is_type_checking_header(header: &str) -> bool {
+    let Some(condition) = header
+        .strip_prefix("if")
+        .and_then(|rest| rest.strip_suffix(':'))
+    else {
+        return false;
+    };
+    matches!(
+        condition.trim(),
+        "TYPE_CHECKING" | "typing.TYPE_CHECKING" | "t.TYPE_CHECKING"
+    )
 }
 
 /// The import statement inside a function that binds the callee of every call in
@@ -472,16 +540,19 @@ fn after_local_import(file: &FileContext, stmt: usize) -> Option<(usize, String)
     ))
 }
 
-/// Where a new module-level import goes: after the last module-level import, else
-/// after the module docstring and leading comments.
+/// Where a new module-level import goes: after the last import of the file's leading
+/// imports (those before its first other statement, so that no code runs before the
+/// new binding), else after the module docstring and leading comments.
 pub fn import_insertion_point(file: &FileContext) -> usize {
     let source = file.source;
+    let code_start = first_statement_after_imports(file);
     let last_import = file
         .model
         .imports
         .iter()
         .filter(|stmt| !stmt.nested && indentation(source, stmt.range.start) == Some(""))
         .map(|stmt| stmt.range.end)
+        .filter(|&end| end <= code_start)
         .max();
     let after = match last_import {
         Some(end) => end,
@@ -505,6 +576,60 @@ pub fn import_insertion_point(file: &FileContext) -> usize {
     };
     let line = source.line_of(after.saturating_sub(1));
     source.line_start(line + 1).min(source.text.len())
+}
+
+/// The start of the first top-level statement that is neither an import statement
+/// alone on its line(s) nor the module docstring (the text's end if there is none).
+fn first_statement_after_imports(file: &FileContext) -> usize {
+    let text = &file.source.text;
+    let top_level_imports: Vec<&Range<usize>> = file
+        .model
+        .imports
+        .iter()
+        .filter(|stmt| !stmt.nested)
+        .map(|stmt| &stmt.range)
+        .collect();
+    let mut first = true;
+    for line in &file.layout.logical_lines {
+        let Some(code) = statement_code(file, line) else {
+            continue;
+        };
+        let is_docstring = first
+            && file
+                .layout
+                .strings
+                .iter()
+                .any(|literal| literal.range == code);
+        first = false;
+        // An import ends where the line's code ends: nothing else (`; x = f()`) follows.
+        let is_import = top_level_imports
+            .iter()
+            .any(|range| range.start == code.start)
+            && top_level_imports.iter().any(|range| range.end == code.end);
+        if !is_docstring && !is_import {
+            return code.start;
+        }
+    }
+    text.len()
+}
+
+/// The code of a logical line: from its first character that is neither blank nor a
+/// comment to the end of its last such character; None for a blank or comment line.
+fn statement_code(file: &FileContext, line: &Range<usize>) -> Option<Range<usize>> {
+    let text = &file.source.text;
+    let start = line.start + indent_len(&text[line.clone()]);
+    if start >= line.end || text.as_bytes()[start] == b'#' {
+        return None;
+    }
+    // Only the last comment can end the line's code (one before it, inside brackets,
+    // has code after it).
+    let comments = &file.layout.comments;
+    let comment = comments[..comments.partition_point(|comment| comment.start < line.end)]
+        .last()
+        .filter(|comment| comment.start >= start);
+    let end = comment.map_or(line.end, |comment| comment.start);
+    let end = start + text[start..end].trim_end().len();
+    Some(start..end)
 }
 
 fn leading_comments_end(source: &SourceText) -> usize {
@@ -584,19 +709,21 @@ fn ranges_clash(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
-/// Why fixed text must not be written, if it must not: it no longer parses (when the
-/// original did), or it reads a name it no longer binds.
+/// Why fixed text must not be written, if it must not: it does not parse (a file that
+/// did not parse before its fixes does not parse after them either), or it reads a
+/// name it no longer binds.
 pub fn unsafe_result(
     before: &crate::python::PyModel,
     after: &crate::python::PyModel,
 ) -> Option<String> {
-    if before.problem.is_none() {
-        if let Some(problem) = &after.problem {
-            return Some(format!(
-                "the fixed file would not parse ({})",
-                problem.message
-            ));
-        }
+    if let Some(problem) = &after.problem {
+        return Some(match &before.problem {
+            Some(original) => format!(
+                "the file does not parse ({}); fix the syntax first",
+                original.message
+            ),
+            None => format!("the fixed file would not parse ({})", problem.message),
+        });
     }
     let mut lost: Vec<&String> = after
         .used_names

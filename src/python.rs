@@ -1143,7 +1143,8 @@ impl Visitor for Builder<'_> {
     }
 
     fn visit_expr_name(&mut self, node: ast::ExprName) {
-        if matches!(node.ctx, ast::ExprContext::Load) {
+        // `del name` needs the name bound as much as reading it does.
+        if matches!(node.ctx, ast::ExprContext::Load | ast::ExprContext::Del) {
             self.use_name(node.id.as_str());
         } else {
             self.bind(node.id.as_str(), Binding::Local);

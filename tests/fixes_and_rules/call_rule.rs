@@ -484,3 +484,95 @@ fn constructor_matches_only_calls_of_the_class_itself() {
         "{out}"
     );
 }
+
+/// The required import goes before the first statement that is not an import: an
+/// import further down the file comes after code that already runs the new call.
+#[test]
+fn required_import_goes_above_the_code_not_after_a_later_import() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "\"\"\"Service.\"\"\"",
+            "from app.ws import get_websocket_manager  # the old way",
+            "import os; m = get_websocket_manager(ctx)",
+            "import sys",
+        ]),
+    );
+    repo.canon(&["check", "--fix", "svc.py"]).code(0);
+    assert_eq!(
+        repo.read_text("svc.py"),
+        lines(&[
+            "\"\"\"Service.\"\"\"",
+            "from app.ws import get_websocket_manager  # the old way",
+            "from app.ws.factory import ManagerFactory",
+            "import os; m = ManagerFactory.create_isolated_manager(ctx)",
+            "import sys",
+        ])
+    );
+    // Code before every import: the import goes first.
+    repo.write(
+        "first.py",
+        lines(&[
+            "# service",
+            "x = 1",
+            "from app.ws import get_websocket_manager",
+            "m = get_websocket_manager(ctx)",
+        ]),
+    );
+    repo.canon(&["check", "--fix", "first.py"]).code(0);
+    assert_eq!(
+        repo.read_text("first.py"),
+        lines(&[
+            "# service",
+            "from app.ws.factory import ManagerFactory",
+            "x = 1",
+            "from app.ws import get_websocket_manager",
+            "m = ManagerFactory.create_isolated_manager(ctx)",
+        ])
+    );
+}
+
+/// A name imported only under `if TYPE_CHECKING:` is not bound when the module runs:
+/// the import is added at module level. One imported under another condition may not
+/// be bound either, so that fix is unsafe.
+#[test]
+fn required_import_under_a_condition_is_not_taken_as_bound() {
+    let repo = repo();
+    let typing_only = lines(&[
+        "from typing import TYPE_CHECKING",
+        "from app.ws import get_websocket_manager",
+        "if TYPE_CHECKING:",
+        "    from app.ws.factory import ManagerFactory",
+        "m = get_websocket_manager(ctx)",
+    ]);
+    repo.write("typed.py", &typing_only);
+    repo.canon(&["check", "--fix", "typed.py"]).code(0);
+    assert_eq!(
+        repo.read_text("typed.py"),
+        lines(&[
+            "from typing import TYPE_CHECKING",
+            "from app.ws import get_websocket_manager",
+            "from app.ws.factory import ManagerFactory",
+            "if TYPE_CHECKING:",
+            "    from app.ws.factory import ManagerFactory",
+            "m = ManagerFactory.create_isolated_manager(ctx)",
+        ])
+    );
+    let guarded = lines(&[
+        "from app.ws import get_websocket_manager",
+        "try:",
+        "    from app.ws.factory import ManagerFactory",
+        "except ImportError:",
+        "    ManagerFactory = None",
+        "m = get_websocket_manager(ctx)",
+    ]);
+    repo.write("guarded.py", &guarded);
+    let out = repo.canon(&["check", "--fix", "guarded.py"]);
+    out.code(1);
+    assert_eq!(repo.read_text("guarded.py"), guarded, "{out}");
+    let json = repo
+        .canon(&["check", "guarded.py", "--output-format", "json"])
+        .json();
+    assert_eq!(json[0]["fix"]["applicability"], "unsafe", "{json:#}");
+}

@@ -401,6 +401,22 @@ fn fix_that_would_leave_a_name_unbound_is_refused() {
     );
 }
 
+/// `del name` needs the name bound: a module import rewritten away from the name that
+/// a later `del` removes is refused.
+#[test]
+fn fix_that_would_leave_a_deleted_name_unbound_is_refused() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    let before = lines(&["import oldcfg.config", "oldcfg.config.get()", "del oldcfg"]);
+    repo.write("cfg.py", &before);
+    let out = repo.canon(&["check", "--fix", "--unsafe-fixes", "cfg.py"]);
+    out.code(1);
+    assert_eq!(repo.read_text("cfg.py"), before, "{out}");
+    assert!(
+        out.stderr.contains("would use `oldcfg` without binding it"),
+        "{out}"
+    );
+}
+
 #[test]
 fn fix_that_would_not_parse_is_refused() {
     let repo = Repo::with_config(FIX_CONFIG);
@@ -411,6 +427,27 @@ fn fix_that_would_not_parse_is_refused() {
     assert_eq!(repo.read_text("svc.py"), before, "{out}");
     assert!(out.stderr.contains("svc.py"), "{out}");
     assert!(out.stderr.contains("parse"), "{out}");
+}
+
+/// A file that does not parse before its fixes does not parse after them: nothing is
+/// written (as ruff fixes no file with a syntax error); the findings stay reported.
+#[test]
+fn file_with_a_syntax_error_is_not_fixed() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    let before = lines(&["from app.legacy.notifier import Notifier", "class K(:"]);
+    repo.write("broken.py", &before);
+    let out = repo.canon(&["check", "--fix", "broken.py"]);
+    out.code(1);
+    assert_eq!(repo.read_text("broken.py"), before, "{out}");
+    assert!(
+        out.stderr
+            .contains("broken.py: fixes not applied: the file does not parse"),
+        "{out}"
+    );
+    assert!(out.stdout.contains("broken.py:1:"), "{out}");
+    let diff = repo.canon(&["check", "--diff", "broken.py"]);
+    assert!(!diff.stdout.contains("+++"), "{diff}");
+    assert_eq!(repo.read_text("broken.py"), before);
 }
 
 #[test]

@@ -118,16 +118,29 @@ fn half_typed_editor_buffer_via_stdin() {
     out.assert_code(1);
     assert_eq!(out.with_code("CAN001"), vec![at("pkg/editing.py", 2, 27)]);
     assert_eq!(parse_warnings(&out), 1);
-    // With `--fix` the whole buffer comes back on stdout, its import fixed.
+    // With `--fix` the whole buffer comes back on stdout as it was: a buffer that does
+    // not parse cannot be shown to parse once fixed, so its fixes are not applied.
+    let buffer = format!("import os\n{OLD_IMPORT}\ndef f(x):\n    return x.\n");
     let fixed = repo
         .canon(&["check", "--stdin-filename", "pkg/editing.py", "--fix"])
-        .stdin(format!(
-            "import os\n{OLD_IMPORT}\ndef f(x):\n    return x.\n"
-        ))
+        .stdin(buffer.clone())
+        .run();
+    assert_eq!(fixed.stdout, buffer, "stderr: {}", fixed.stderr);
+    assert!(
+        fixed
+            .stderr
+            .contains("pkg/editing.py: fixes not applied: the file does not parse"),
+        "{}",
+        fixed.stderr
+    );
+    // Once the buffer parses, the same fix is applied.
+    let fixed = repo
+        .canon(&["check", "--stdin-filename", "pkg/editing.py", "--fix"])
+        .stdin(buffer.replace("x.\n", "x\n"))
         .run();
     assert_eq!(
         fixed.stdout,
-        format!("import os\n{NEW_IMPORT}\ndef f(x):\n    return x.\n"),
+        format!("import os\n{NEW_IMPORT}\ndef f(x):\n    return x\n"),
         "stderr: {}",
         fixed.stderr
     );
