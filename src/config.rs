@@ -160,11 +160,42 @@ impl Config {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A key that takes one string or a list of them (`src`, `exclude`, `allow-in`,
+/// `deprecated`).
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    // Written out rather than derived (`untagged`): serde's untagged enums buffer the
+    // value, which loses the position of a wrong one and says "did not match any
+    // variant of untagged enum OneOrMany" instead of what was expected.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(OneOrManyVisitor)
+    }
+}
+
+struct OneOrManyVisitor;
+
+impl<'de> serde::de::Visitor<'de> for OneOrManyVisitor {
+    type Value = OneOrMany;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a string or a list of strings")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<OneOrMany, E> {
+        Ok(OneOrMany::One(value.to_string()))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+        let mut values = Vec::new();
+        while let Some(value) = seq.next_element::<String>()? {
+            values.push(value);
+        }
+        Ok(OneOrMany::Many(values))
+    }
 }
 
 impl OneOrMany {
@@ -177,7 +208,10 @@ impl OneOrMany {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping with `version: 1` and `rules:`"
+)]
 struct RawConfig {
     version: Option<u32>,
     src: Option<OneOrMany>,
@@ -186,7 +220,11 @@ struct RawConfig {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "kebab-case",
+    expecting = "a rule: a mapping with `id`, `kind` and the kind's keys"
+)]
 struct RawRule {
     id: String,
     kind: String,
@@ -281,6 +319,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         column,
         message,
     };
+    // A byte order mark is allowed at the start of a YAML stream.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_CONFIG_BYTES {
         return Err(at(
             (1, 1),
@@ -404,6 +444,14 @@ fn build_rule(raw: RawRule, index: usize, text: &str, dir: &Path) -> Result<Rule
             .ok_or_else(|| (key("kind"), format!("a `{}` rule needs `{name}`", raw.kind)))
     };
     let dotted = |field: String, name: &str| -> Result<String, Located> {
+        if let Some(keyword) = field.split('.').find(|part| is_keyword(part)) {
+            return Err((
+                value(name, &field),
+                format!(
+                    "invalid dotted name `{field}` in `{name}`: `{keyword}` is a Python keyword, not a name"
+                ),
+            ));
+        }
         if is_dotted_name(&field) {
             Ok(field)
         } else {
@@ -461,10 +509,10 @@ fn build_rule(raw: RawRule, index: usize, text: &str, dir: &Path) -> Result<Rule
         }
         "define" => {
             let name = require(&raw.name, "name")?;
-            if !is_identifier(&name) {
+            if !is_identifier(&name) || is_keyword(&name) {
                 return Err((
                     value("name", &name),
-                    format!("invalid name `{name}`: expected a Python identifier"),
+                    format!("invalid name `{name}`: expected a Python identifier (not a keyword)"),
                 ));
             }
             let canonical_file =
@@ -590,6 +638,49 @@ pub fn is_identifier(name: &str) -> bool {
     chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
+/// Python's keywords, which no module, class or function can be named (the soft
+/// keywords `match`, `case`, `type` and `_` can).
+fn is_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "False"
+            | "None"
+            | "True"
+            | "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+    )
+}
+
 pub fn is_dotted_name(name: &str) -> bool {
     !name.is_empty() && name.split('.').all(is_identifier)
 }
@@ -629,6 +720,9 @@ mod tests {
     fn errors_point_at_the_line() {
         let cases = [
             ("rules:\n  - id: a\n    kind: import\n    canonical: x.New\n    deprecated: [x..Old]\n", 5, "invalid dotted name"),
+            ("rules:\n  - id: a\n    kind: import\n    canonical: x.class\n    deprecated: [x.Old]\n", 4, "`class` is a Python keyword"),
+            ("rules:\n  - id: a\n    kind: call\n    target: pkg.old.get\n    requires-import: pkg.None\n", 5, "`None` is a Python keyword"),
+            ("rules:\n  - id: a\n    kind: define\n    name: def\n    canonical-file: a.py\n", 4, "invalid name `def`"),
             ("rules:\n  - id: a\n    kind: pattern\n    regex: '(unclosed'\n", 4, "invalid regex"),
             ("rules:\n  - id: a\n    kind: pattern\n    regex: 'x'\n  - id: a\n    kind: pattern\n    regex: 'y'\n", 5, "duplicate rule id"),
             ("rules:\n  - id: a\n    kind: bogus\n", 3, "unknown rule kind"),
@@ -636,12 +730,22 @@ mod tests {
             ("rules:\n  - id: a\n    kind: import\n    canonical: x.New\n    deprecated: [x.Old]\n    regex: y\n", 6, "does not apply"),
             ("rules:\n  - id: Bad_Id\n    kind: import\n", 2, "kebab-case"),
             ("rules:\n  - id: a\n    kind: call\n    target: x.y\n    replace-with: '{func}()'\n", 5, "placeholder"),
+            ("version: 1\nsrc: 5\nrules: []\n", 2, "src: invalid type: integer `5`, expected a string or a list of strings"),
+            ("rules:\n  - id: a\n    kind: import\n    canonical: x.New\n    deprecated: {x: 1}\n", 5, "expected a string or a list of strings"),
+            ("rules: [~]\n", 1, "expected a rule: a mapping with `id`, `kind`"),
+            ("version: 1.0\nrules: []\n", 1, "expected a whole number"),
         ];
         for (text, line, needle) in cases {
             let error = parse_text(text).unwrap_err();
             assert_eq!(error.line, line, "{text}: {error}");
             assert!(error.message.contains(needle), "{text}: {error}");
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_allowed() {
+        let config = parse_text("\u{feff}version: 1\nrules: []\n").unwrap();
+        assert!(config.rules.is_empty());
     }
 
     #[test]

@@ -15,11 +15,7 @@ const STACK_BYTES: usize = 256 << 20;
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(error) => {
-            let code = if error.use_stderr() { 2 } else { 0 };
-            let _ = error.print();
-            return ExitCode::from(code);
-        }
+        Err(error) => return usage_error(&error),
     };
     // Objects are read from the repository canon runs in; re-hashing each one read
     // only costs time on every commit.
@@ -50,6 +46,46 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--help` and `--version` print as clap prints them; a usage error becomes one line
+/// on stderr (what is wrong, and where to read more) and exit status 2.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let shows_help = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if shows_help {
+        let _ = error.print();
+        return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+    }
+    let rendered = error.to_string();
+    // clap's first paragraph says what is wrong (a list of missing arguments or of
+    // possible values on its own lines); its usage line names the command.
+    let what: Vec<&str> = rendered
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let what = what.join(" ");
+    let command = rendered
+        .lines()
+        .find_map(|line| line.strip_prefix("Usage: "))
+        .map(|usage| {
+            usage
+                .split_whitespace()
+                .take_while(|word| !word.starts_with(['[', '<', '-']))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|command| !command.is_empty())
+        .unwrap_or_else(|| "canon".to_string());
+    let what = what.trim_start_matches("error: ");
+    eprintln!("canon: error: {what} (see `{command} --help`)");
+    ExitCode::from(2)
 }
 
 fn run(cli: Cli) -> Result<i32, String> {

@@ -30,12 +30,15 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 }
 
 /// serde_yaml appends " at line L column C" to its messages; the caller prints the
-/// position itself, so it is removed here.
+/// position itself, so it is removed here. Rust's names for numbers become words.
 fn clean_message(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(index) => message[..index].to_string(),
-        None => message.to_string(),
-    }
+    let message = match message.find(" at line ") {
+        Some(index) => &message[..index],
+        None => message,
+    };
+    message
+        .replace("expected u32", "expected a whole number")
+        .replace("expected usize", "expected a whole number")
 }
 
 /// Positions of the items of the top-level `rules:` sequence: for each rule, the

@@ -457,3 +457,45 @@ fn unknown_option_is_a_usage_error() {
     out.assert_code(2);
     assert!(!out.stderr.trim().is_empty());
 }
+
+/// Every usage error is one line on stderr saying what is wrong and with what, exit 2.
+#[test]
+fn usage_errors_are_one_line_naming_the_argument() {
+    let repo = Repo::std();
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["check", "--no-such-option"],
+            &["--no-such-option", "canon check --help"],
+        ),
+        (
+            &["check", "--staged", "--changed"],
+            &["--staged", "--changed"],
+        ),
+        (
+            &["check", "--output-format", "xml"],
+            &["xml", "--output-format", "concise"],
+        ),
+        (&["check", "--from-ref", "HEAD"], &["--to-ref"]),
+        (&["rule"], &["<ID>", "canon rule --help"]),
+        (&["no-such-command"], &["no-such-command"]),
+    ];
+    for (args, needles) in cases {
+        let out = repo.run(args);
+        out.assert_code(2);
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+        let lines = out.stderr_lines();
+        assert_eq!(lines.len(), 1, "{args:?}: {}", out.stderr);
+        assert!(
+            lines[0].starts_with("canon: error: "),
+            "{args:?}: {}",
+            lines[0]
+        );
+        for needle in *needles {
+            assert!(
+                lines[0].contains(needle),
+                "{args:?}: {needle} in {}",
+                lines[0]
+            );
+        }
+    }
+}
