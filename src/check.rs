@@ -240,7 +240,7 @@ fn check_inputs(
         Some(config_path) => !config.excluded(&config_path),
         None => false,
     };
-    let inputs = match mode {
+    let (inputs, unmerged) = match mode {
         Mode::Staged => return check_staged(ws, checker, args, &keep, handling),
         // Already filtered by `keep`, in the walk's threads.
         Mode::Worktree => {
@@ -249,14 +249,26 @@ fn check_inputs(
         }
         Mode::Changed => gitsource::worktree_changes(ws, None, &args.paths)?,
         Mode::DiffBase(rev) => gitsource::worktree_changes(ws, Some(rev), &args.paths)?,
-        Mode::Refs(from, to) => gitsource::between_refs(ws, from, to, &args.paths)?,
-        Mode::Stdin(path) => vec![stdin_input(project, path, args.changed)?],
+        Mode::Refs(from, to) => (
+            gitsource::between_refs(ws, from, to, &args.paths)?,
+            Vec::new(),
+        ),
+        Mode::Stdin(path) => (vec![stdin_input(project, path, args.changed)?], Vec::new()),
     };
     let inputs = inputs
         .into_iter()
         .filter(|input| keep(&input.path))
         .collect();
-    Ok((check_all(checker, inputs, handling)?, Vec::new()))
+    let notes = unmerged_notes(unmerged, "resolved");
+    Ok((check_all(checker, inputs, handling)?, notes))
+}
+
+/// The notes that say which unmerged paths were not checked, and until when.
+fn unmerged_notes(unmerged: Vec<String>, until: &str) -> Vec<String> {
+    unmerged
+        .into_iter()
+        .map(|path| format!("{path}: unmerged (merge conflict); not checked until it is {until}"))
+        .collect()
 }
 
 /// `--staged`: the blobs are read on this thread (the repository handle stays here)
@@ -289,15 +301,7 @@ fn check_staged(
         .into_iter()
         .collect::<Result<Vec<Checked>, String>>()?;
     checked.sort_unstable_by(|a, b| a.input.path.cmp(&b.input.path));
-    let notes = unmerged
-        .into_iter()
-        .map(|path| {
-            format!(
-                "{path}: unmerged (merge conflict); not checked until it is resolved and staged"
-            )
-        })
-        .collect();
-    Ok((checked, notes))
+    Ok((checked, unmerged_notes(unmerged, "resolved and staged")))
 }
 
 fn stdin_input(project: &Project, path: &Path, changed: bool) -> Result<FileInput, String> {

@@ -363,6 +363,27 @@ fn open_index(ws: &Workspace, repo: &Repository) -> GitResult<git2::Index> {
         .map_err(|error| format!("cannot read the git index: {}", error.message()))
 }
 
+/// The Python paths `specs` select that the index holds unmerged (a merge conflict).
+fn unmerged_paths(index: &git2::Index, specs: &[String]) -> Vec<String> {
+    let mut unmerged = Vec::new();
+    if !index.has_conflicts() {
+        return unmerged;
+    }
+    let Ok(conflicts) = index.conflicts() else {
+        return unmerged;
+    };
+    for conflict in conflicts.flatten() {
+        let entry = conflict.our.or(conflict.their).or(conflict.ancestor);
+        if let Some(entry) = entry {
+            let path = String::from_utf8_lossy(&entry.path).into_owned();
+            if is_python_path(&path) && in_specs(&path, specs) && !unmerged.contains(&path) {
+                unmerged.push(path);
+            }
+        }
+    }
+    unmerged
+}
+
 /// Staged mode: the index blobs of changed Python files and the lines changed versus
 /// HEAD (every line when there is no HEAD yet), each handed to `emit` as soon as it
 /// is read. Unmerged paths are returned.
@@ -379,21 +400,7 @@ pub fn staged(ws: &Workspace, paths: &[PathBuf], emit: Emit<'_>) -> GitResult<Ve
         return Ok(Vec::new());
     }
     let index = open_index(ws, repo)?;
-    let mut unmerged = Vec::new();
-    if index.has_conflicts() {
-        if let Ok(conflicts) = index.conflicts() {
-            for conflict in conflicts.flatten() {
-                let entry = conflict.our.or(conflict.their).or(conflict.ancestor);
-                if let Some(entry) = entry {
-                    let path = String::from_utf8_lossy(&entry.path).into_owned();
-                    if is_python_path(&path) && in_specs(&path, &specs) && !unmerged.contains(&path)
-                    {
-                        unmerged.push(path);
-                    }
-                }
-            }
-        }
-    }
+    let unmerged = unmerged_paths(&index, &specs);
     let mut options = diff_options(&specs);
     let mut diff = repo
         .diff_tree_to_index(tree.as_ref(), Some(&index), Some(&mut options))
@@ -585,11 +592,14 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 }
 
 /// Working-tree files changed versus `base` (HEAD when None), untracked files included.
+/// `--changed` and `--diff-base`: the working-tree files changed against HEAD (or the
+/// merge base with `base`) and their changed lines; and the unmerged paths, which are
+/// not checked (their text holds conflict markers).
 pub fn worktree_changes(
     ws: &Workspace,
     base: Option<&str>,
     paths: &[PathBuf],
-) -> GitResult<Vec<FileInput>> {
+) -> GitResult<(Vec<FileInput>, Vec<String>)> {
     let mode = if base.is_some() {
         "--diff-base"
     } else {
@@ -610,15 +620,21 @@ pub fn worktree_changes(
         .diff_tree_to_workdir_with_index(tree.as_ref(), Some(&mut options))
         .map_err(|error| format!("cannot diff the work tree: {}", error.message()))?;
     find_renames(&mut diff)?;
-    Ok(changed_files(repo, &diff, &specs)?
+    let unmerged = match repo.index() {
+        Ok(index) => unmerged_paths(&index, &specs),
+        Err(_) => Vec::new(),
+    };
+    let inputs = changed_files(repo, &diff, &specs)?
         .into_iter()
+        .filter(|changed| !unmerged.contains(&changed.path))
         .map(|changed| FileInput {
             content: Content::Disk(ws.root.join(&changed.path)),
             path: changed.path,
             changed: changed.lines,
             prefilter: false,
         })
-        .collect())
+        .collect();
+    Ok((inputs, unmerged))
 }
 
 fn merge_base_tree<'r>(repo: &'r Repository, rev: &str) -> GitResult<Tree<'r>> {

@@ -37,6 +37,23 @@ fn merge_with_unmerged_entries_checks_the_merged_files_and_names_the_conflict() 
         "stderr: {}",
         out.stderr
     );
+    // The working-tree modes name the conflict too, and check the rest.
+    for mode in [&["--changed"][..], &["--diff-base", "HEAD"][..]] {
+        let out = repo.concise(&[&["check"][..], mode].concat());
+        out.assert_code(1);
+        assert_eq!(
+            out.locs(),
+            vec![("added.py".into(), 2, 27, "CAN001".into())],
+            "{mode:?}"
+        );
+        assert!(
+            out.stderr.contains(
+                "conflict.py: unmerged (merge conflict); not checked until it is resolved"
+            ),
+            "{mode:?}: {}",
+            out.stderr
+        );
+    }
     let before = repo.read("conflict.py");
     repo.concise(&["check", "--staged", "--fix"]);
     assert_eq!(
