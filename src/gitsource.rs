@@ -743,6 +743,15 @@ pub fn worktree_files(
             inputs.extend(walk_directory(&ws.root, &absolute, parents, keep)?);
         } else {
             ws.relative(arg)?;
+            // Reading a FIFO, socket or device would wait (or read) forever.
+            let target = std::fs::metadata(&absolute)
+                .map_err(|error| format!("{}: {}", arg.display(), io_reason(&error)))?;
+            if !target.is_file() {
+                return Err(format!(
+                    "{}: not a regular file (a FIFO, socket or device); nothing to check",
+                    arg.display()
+                ));
+            }
             inputs.extend(file_input(&ws.root, &absolute, keep, false));
         }
     }

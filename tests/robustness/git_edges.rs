@@ -538,3 +538,37 @@ fn config_outside_the_project_is_not_a_silent_pass() {
         out.stdout, out.stderr
     );
 }
+
+/// A FIFO named on the command line (or a symlink to a device) is not read, which
+/// would wait forever: exit 2 naming it. A walk skips such entries as before.
+#[test]
+fn named_fifo_or_device_is_refused_without_waiting() {
+    let repo = Repo::std();
+    repo.write("ok.py", OLD_IMPORT);
+    let status = std::process::Command::new("mkfifo")
+        .arg(repo.path("pipe.py"))
+        .status()
+        .expect("run mkfifo");
+    assert!(status.success());
+    symlink("/dev/zero", repo.path("zero.py")).unwrap();
+    for name in ["pipe.py", "zero.py"] {
+        let out = repo
+            .canon(&["check", name])
+            .timeout(std::time::Duration::from_secs(20))
+            .run();
+        out.assert_code(2);
+        assert_eq!(
+            out.stderr.trim(),
+            format!("canon: error: {name}: not a regular file (a FIFO, socket or device); nothing to check")
+        );
+    }
+    let walked = repo
+        .canon(&["check", "--output-format", "concise", "."])
+        .timeout(std::time::Duration::from_secs(20))
+        .run();
+    walked.assert_code(1);
+    assert_eq!(
+        walked.locs(),
+        vec![("ok.py".into(), 1, 27, "CAN001".into())]
+    );
+}
