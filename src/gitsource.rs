@@ -774,8 +774,8 @@ enum ParentRules {
     All,
 }
 
-/// The regular `.py`/`.pyi` files under `dir` that `keep` takes, walked in parallel
-/// honouring git's ignore rules (`.gitignore` files, of the `parents` too;
+/// The regular `.py`/`.pyi` files under `dir` that `keep` takes (not inside a nested
+/// repository or submodule), walked in parallel honouring git's ignore rules (`.gitignore` files, of the `parents` too;
 /// `.git/info/exclude`; the global excludes file) and no others (not ripgrep's
 /// `.ignore`), symlinks not followed; each made an input by the thread that found it.
 fn walk_directory(
@@ -792,6 +792,13 @@ fn walk_directory(
         .parents(!matches!(parents, ParentRules::None))
         .ignore(false)
         .follow_links(false)
+        // A directory holding its own `.git` below the one walked is another
+        // repository (a submodule, a nested clone): git does not list its files.
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !entry.file_type().is_some_and(|kind| kind.is_dir())
+                || !entry.path().join(".git").exists()
+        })
         .build_parallel()
         .run(|| {
             Box::new(|entry| {

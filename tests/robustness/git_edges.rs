@@ -88,6 +88,11 @@ fn staged_submodule_is_not_checked_and_not_an_error() {
     assert!(out.diags().is_empty(), "stdout: {}", out.stdout);
     let out = repo.concise(&["check", "--staged", "vendor/sub"]);
     out.assert_code(0);
+    // A walk does not go into the submodule either: its files are another repository's.
+    repo.write("top.py", OLD_IMPORT);
+    let out = repo.concise(&["check", "."]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![("top.py".into(), 1, 27, "CAN001".into())]);
 }
 
 /// A staged symlink's blob is its target path, not Python: it is not checked (the
