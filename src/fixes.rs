@@ -383,6 +383,18 @@ pub fn fill_template(template: &str, callee: &str, args: &str) -> String {
     result
 }
 
+/// Code for a one-line message: a replacement over several lines shows its first and
+/// last lines around an ellipsis (`Factory.create(…)`); the arguments between stay in
+/// the fix itself.
+pub fn one_line(code: &str) -> String {
+    let mut lines = code.lines();
+    let first = lines.next().unwrap_or_default();
+    match lines.last() {
+        Some(last) => format!("{}…{}", first.trim_end(), last.trim_start()),
+        None => first.to_string(),
+    }
+}
+
 /// The fix of a call matched by a `call` rule with a template.
 pub fn call_fix(
     file: &FileContext,
@@ -399,10 +411,7 @@ pub fn call_fix(
     );
     let mut edits = vec![edit(call.call_range.clone(), replacement.clone())];
     let mut applicability = Applicability::Safe;
-    let mut message = format!(
-        "Replace with `{}`",
-        replacement.lines().next().unwrap_or_default()
-    );
+    let mut message = format!("Replace with `{}`", one_line(&replacement));
     let mut shown = replacement.clone();
     if let Some(required) = requires_import {
         let (module, name) = split_last(required);
@@ -740,6 +749,16 @@ pub fn unsafe_result(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_replacement_over_several_lines_is_shown_on_one() {
+        assert_eq!(one_line("F.create(a)"), "F.create(a)");
+        assert_eq!(
+            one_line("F.create(\n    a,  # why\n    b,\n)"),
+            "F.create(…)"
+        );
+        assert_eq!(one_line("F.create(\n    a)"), "F.create(…a)");
+    }
 
     #[test]
     fn templates_fill_callee_and_args() {

@@ -334,7 +334,11 @@ impl Printer<'_> {
                     "shortDescription": {"text": description},
                     "fullDescription": {"text": rule.message.clone().unwrap_or_else(|| description.clone())},
                     "helpUri": url(rule.kind.code()),
-                    "defaultConfiguration": {"level": sarif_level(rule.severity.unwrap_or(Severity::Error))},
+                    "defaultConfiguration": match rule.severity {
+                        Some(severity) => json!({"level": sarif_level(severity)}),
+                        // `severity: off`: the rule reports nothing.
+                        None => json!({"level": "none", "enabled": false}),
+                    },
                     "properties": {"code": rule.kind.code(), "kind": rule.kind.name()},
                 })
             })

@@ -797,10 +797,11 @@ fn call_rule(
     for call in matching {
         let fix = template
             .map(|template| fixes::call_fix(file, call, template, requires_import, local_import));
-        let message = match &fix {
-            Some(fix) => format!(
+        // The fix's first edit replaces the call (a second one may add an import).
+        let message = match fix.as_ref().and_then(|fix| fix.edits.first()) {
+            Some(call_edit) => format!(
                 "call to `{target}` is not allowed: use `{}`",
-                fix.replacement.lines().next().unwrap_or_default()
+                fixes::one_line(&call_edit.content)
             ),
             None => format!("call to `{target}` is not allowed"),
         };

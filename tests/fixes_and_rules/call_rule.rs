@@ -576,3 +576,29 @@ fn required_import_under_a_condition_is_not_taken_as_bound() {
         .json();
     assert_eq!(json[0]["fix"]["applicability"], "unsafe", "{json:#}");
 }
+
+/// A call over several lines is named on one line in the message (the fix keeps every
+/// argument).
+#[test]
+fn multi_line_call_is_named_on_one_line_in_the_message() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws import get_websocket_manager",
+            "m = get_websocket_manager(",
+            "    ctx,  # per-user context",
+            "    timeout=5,",
+            ")",
+        ]),
+    );
+    let out = repo.concise(&["check", "svc.py"]);
+    out.code(1);
+    assert_eq!(
+        out.lines(),
+        vec![
+            "svc.py:2:5: CAN002 [singleton] call to `app.ws.get_websocket_manager` is not allowed: use `ManagerFactory.create_isolated_manager(…)`"
+        ],
+        "{out}"
+    );
+}

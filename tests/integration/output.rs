@@ -727,3 +727,42 @@ fn warnings_alone_print_and_pass_in_every_format() {
         human.stdout
     );
 }
+
+/// SARIF lists each rule with its default level: `error`, `warning`, or for a rule
+/// turned off, `none` and not enabled.
+#[test]
+fn sarif_rule_levels_follow_severity() {
+    let repo = Repo::with_config(
+        &STD_CONFIG
+            .replace(
+                "    deprecated:\n      - pkg.old_utils\n",
+                "    deprecated:\n      - pkg.old_utils\n    severity: warning\n",
+            )
+            .replace(
+                "      - netra.legacy.notifier.WebSocketNotifier\n",
+                "      - netra.legacy.notifier.WebSocketNotifier\n    severity: off\n",
+            ),
+    );
+    repo.write("a.py", lines(&[NOTIFIER_IMPORT, UTILS_IMPORT]));
+    let out = repo.run(&["check", "--output-format", "sarif", "a.py"]);
+    out.assert_code(0);
+    let v = out.json();
+    let rules = v["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let level = |id: &str| {
+        rules
+            .iter()
+            .find(|rule| rule["id"] == id)
+            .unwrap_or_else(|| panic!("{id}: {v:#}"))["defaultConfiguration"]
+            .clone()
+    };
+    assert_eq!(level("ws-manager")["level"], "error");
+    assert_eq!(level("old-utils")["level"], "warning");
+    assert_eq!(level("notifier")["level"], "none");
+    assert_eq!(level("notifier")["enabled"], false);
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{v:#}");
+    assert_eq!(results[0]["ruleId"], "old-utils");
+}
