@@ -740,7 +740,10 @@ pub fn worktree_files(
             } else {
                 ParentRules::WithinRepository
             };
-            inputs.extend(walk_directory(&ws.root, &absolute, parents, keep)?);
+            let submodules = submodule_dirs(ws);
+            inputs.extend(walk_directory(
+                &ws.root, &absolute, parents, submodules, keep,
+            )?);
         } else {
             ws.relative(arg)?;
             // Reading a FIFO, socket or device would wait (or read) forever.
@@ -774,14 +777,34 @@ enum ParentRules {
     All,
 }
 
-/// The regular `.py`/`.pyi` files under `dir` that `keep` takes (not inside a nested
-/// repository or submodule), walked in parallel honouring git's ignore rules (`.gitignore` files, of the `parents` too;
+/// The directories of the submodules the repository's `.gitmodules` lists (`path =`
+/// entries), as the walk meets them (root joined with the path). Read from the file
+/// rather than found by looking for a `.git` in every directory walked, which would
+/// cost a system call per directory.
+fn submodule_dirs(ws: &Workspace) -> std::collections::HashSet<PathBuf> {
+    if ws.repo.is_none() {
+        return Default::default();
+    }
+    let Ok(text) = std::fs::read_to_string(ws.root.join(".gitmodules")) else {
+        return Default::default();
+    };
+    text.lines()
+        .filter_map(|line| {
+            let (key, value) = line.trim().split_once('=')?;
+            (key.trim() == "path").then(|| normalize(&ws.root.join(value.trim())))
+        })
+        .collect()
+}
+
+/// The regular `.py`/`.pyi` files under `dir` that `keep` takes (not inside a
+/// submodule), walked in parallel honouring git's ignore rules (`.gitignore` files, of the `parents` too;
 /// `.git/info/exclude`; the global excludes file) and no others (not ripgrep's
 /// `.ignore`), symlinks not followed; each made an input by the thread that found it.
 fn walk_directory(
     root: &Path,
     dir: &Path,
     parents: ParentRules,
+    submodules: std::collections::HashSet<PathBuf>,
     keep: &(dyn Fn(&str) -> bool + Sync),
 ) -> GitResult<Vec<FileInput>> {
     let found = std::sync::Mutex::new(Vec::new());
@@ -792,12 +815,12 @@ fn walk_directory(
         .parents(!matches!(parents, ParentRules::None))
         .ignore(false)
         .follow_links(false)
-        // A directory holding its own `.git` below the one walked is another
-        // repository (a submodule, a nested clone): git does not list its files.
-        .filter_entry(|entry| {
-            entry.depth() == 0
+        // A submodule is another repository: git lists none of its files.
+        .filter_entry(move |entry| {
+            submodules.is_empty()
+                || entry.depth() == 0
                 || !entry.file_type().is_some_and(|kind| kind.is_dir())
-                || !entry.path().join(".git").exists()
+                || !submodules.contains(&normalize(entry.path()))
         })
         .build_parallel()
         .run(|| {

@@ -93,6 +93,16 @@ fn staged_submodule_is_not_checked_and_not_an_error() {
     let out = repo.concise(&["check", "."]);
     out.assert_code(1);
     assert_eq!(out.locs(), vec![("top.py".into(), 1, 27, "CAN001".into())]);
+    // Also when the walk reaches it through `..`.
+    fs::create_dir_all(repo.path("pkg")).unwrap();
+    let out = Run::new(
+        &repo.home(),
+        &repo.path("pkg"),
+        &["check", "--output-format", "concise", ".."],
+    )
+    .run();
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![("top.py".into(), 1, 27, "CAN001".into())]);
 }
 
 /// A staged symlink's blob is its target path, not Python: it is not checked (the
