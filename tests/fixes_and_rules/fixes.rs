@@ -1,7 +1,7 @@
 //! `--fix`, `--diff` and `--unsafe-fixes`: golden before/after files for every fix
 //! shape, and what fixing preserves (line endings, BOM, permissions, unstaged work).
 
-use crate::common::{assert_python_parses, lines, Repo};
+use crate::common::{assert_python_parses, lines, Out, Repo};
 use std::path::PathBuf;
 
 pub const FIX_CONFIG: &str = r#"version: 1
@@ -378,6 +378,19 @@ fn unsafe_fix_is_applied_only_with_unsafe_fixes() {
     );
 }
 
+/// Writes `before` to `path`, runs `check --fix` on it with `extra` arguments, and
+/// asserts that the fix was refused: exit 1 and the file as it was.
+fn fix_refused(repo: &Repo, path: &str, before: &str, extra: &[&str]) -> Out {
+    repo.write(path, before);
+    let mut args = vec!["check", "--fix"];
+    args.extend_from_slice(extra);
+    args.push(path);
+    let out = repo.canon(&args);
+    out.code(1);
+    assert_eq!(repo.read_text(path), before, "{out}");
+    out
+}
+
 #[test]
 fn fix_that_would_leave_a_name_unbound_is_refused() {
     let repo = Repo::with_config(FIX_CONFIG);
@@ -386,10 +399,7 @@ fn fix_that_would_leave_a_name_unbound_is_refused() {
         "oldcfg.config.get()",
         "oldcfg.other.x()",
     ]);
-    repo.write("cfg.py", &before);
-    let out = repo.canon(&["check", "--fix", "--unsafe-fixes", "cfg.py"]);
-    out.code(1);
-    assert_eq!(repo.read_text("cfg.py"), before, "{out}");
+    let out = fix_refused(&repo, "cfg.py", &before, &["--unsafe-fixes"]);
     assert!(out.stderr.contains("cfg.py"), "{out}");
     assert!(
         out.stderr.contains("oldcfg"),
@@ -407,10 +417,7 @@ fn fix_that_would_leave_a_name_unbound_is_refused() {
 fn fix_that_would_leave_a_deleted_name_unbound_is_refused() {
     let repo = Repo::with_config(FIX_CONFIG);
     let before = lines(&["import oldcfg.config", "oldcfg.config.get()", "del oldcfg"]);
-    repo.write("cfg.py", &before);
-    let out = repo.canon(&["check", "--fix", "--unsafe-fixes", "cfg.py"]);
-    out.code(1);
-    assert_eq!(repo.read_text("cfg.py"), before, "{out}");
+    let out = fix_refused(&repo, "cfg.py", &before, &["--unsafe-fixes"]);
     assert!(
         out.stderr.contains("would use `oldcfg` without binding it"),
         "{out}"
@@ -421,10 +428,7 @@ fn fix_that_would_leave_a_deleted_name_unbound_is_refused() {
 fn fix_that_would_not_parse_is_refused() {
     let repo = Repo::with_config(FIX_CONFIG);
     let before = lines(&["from app.ws import make", "m = make(1)"]);
-    repo.write("svc.py", &before);
-    let out = repo.canon(&["check", "--fix", "svc.py"]);
-    out.code(1);
-    assert_eq!(repo.read_text("svc.py"), before, "{out}");
+    let out = fix_refused(&repo, "svc.py", &before, &[]);
     assert!(out.stderr.contains("svc.py"), "{out}");
     assert!(out.stderr.contains("parse"), "{out}");
 }
@@ -435,10 +439,7 @@ fn fix_that_would_not_parse_is_refused() {
 fn file_with_a_syntax_error_is_not_fixed() {
     let repo = Repo::with_config(FIX_CONFIG);
     let before = lines(&["from app.legacy.notifier import Notifier", "class K(:"]);
-    repo.write("broken.py", &before);
-    let out = repo.canon(&["check", "--fix", "broken.py"]);
-    out.code(1);
-    assert_eq!(repo.read_text("broken.py"), before, "{out}");
+    let out = fix_refused(&repo, "broken.py", &before, &[]);
     assert!(
         out.stderr
             .contains("broken.py: fixes not applied: the file does not parse"),
