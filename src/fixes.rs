@@ -610,11 +610,8 @@ fn first_statement_after_imports(file: &FileContext) -> usize {
                 .iter()
                 .any(|literal| literal.range == code);
         first = false;
-        // An import ends where the line's code ends: nothing else (`; x = f()`) follows.
-        let is_import = top_level_imports
-            .iter()
-            .any(|range| range.start == code.start)
-            && top_level_imports.iter().any(|range| range.end == code.end);
+        // The line's code is one import statement: nothing else (`; x = f()`) with it.
+        let is_import = top_level_imports.iter().any(|range| **range == code);
         if !is_docstring && !is_import {
             return code.start;
         }
