@@ -686,6 +686,14 @@ fn verify(
             &parsed
         }
     };
+    // A file that does not parse does not parse once fixed either: no need to parse
+    // the fixed text to refuse it.
+    if let Some(problem) = &before_model.problem {
+        return Err(format!(
+            "the file does not parse ({}); fix the syntax first",
+            problem.message
+        ));
+    }
     let after_source = source::SourceText::from_text(after.to_string(), before.has_bom, None);
     let after_model = python::model(&after_source, &source::scan(after), &module);
     if let Some(reason) = fixes::unsafe_result(before_model, &after_model) {

@@ -715,21 +715,17 @@ fn ranges_clash(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
-/// Why fixed text must not be written, if it must not: it does not parse (a file that
-/// did not parse before its fixes does not parse after them either), or it reads a
-/// name it no longer binds.
+/// Why the fixed text of a file that parsed must not be written, if it must not: it no
+/// longer parses, or it reads a name it no longer binds.
 pub fn unsafe_result(
     before: &crate::python::PyModel,
     after: &crate::python::PyModel,
 ) -> Option<String> {
     if let Some(problem) = &after.problem {
-        return Some(match &before.problem {
-            Some(original) => format!(
-                "the file does not parse ({}); fix the syntax first",
-                original.message
-            ),
-            None => format!("the fixed file would not parse ({})", problem.message),
-        });
+        return Some(format!(
+            "the fixed file would not parse ({})",
+            problem.message
+        ));
     }
     let mut lost: Vec<&String> = after
         .used_names
