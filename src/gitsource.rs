@@ -728,6 +728,7 @@ pub fn worktree_files(
     keep: &(dyn Fn(&str) -> bool + Sync),
 ) -> GitResult<Vec<FileInput>> {
     let mut inputs = Vec::new();
+    let submodules = submodule_dirs(ws);
     for arg in paths {
         let absolute = ws.cwd.join(arg);
         let metadata = std::fs::symlink_metadata(&absolute)
@@ -740,9 +741,12 @@ pub fn worktree_files(
             } else {
                 ParentRules::WithinRepository
             };
-            let submodules = submodule_dirs(ws);
             inputs.extend(walk_directory(
-                &ws.root, &absolute, parents, submodules, keep,
+                &ws.root,
+                &absolute,
+                parents,
+                submodules.clone(),
+                keep,
             )?);
         } else {
             ws.relative(arg)?;
