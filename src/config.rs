@@ -333,7 +333,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             format!("nested more than {MAX_CONFIG_NESTING} levels deep"),
         ));
     }
-    if text.trim().is_empty() {
+    if yaml::is_blank_document(text) {
         return Err(at(
             (1, 1),
             "empty config: expected `version: 1` and `rules:`".into(),

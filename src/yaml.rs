@@ -29,6 +29,20 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     })
 }
 
+/// True when `text` holds no YAML content: only blank lines, comments and the
+/// document markers `---` / `...` (which serde_yaml reads as an empty mapping).
+pub fn is_blank_document(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim();
+        let after_marker = ["---", "..."].iter().find_map(|marker| {
+            line.strip_prefix(marker)
+                .filter(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+        });
+        let rest = after_marker.unwrap_or(line).trim_start();
+        rest.is_empty() || rest.starts_with('#')
+    })
+}
+
 /// serde_yaml appends " at line L column C" to its messages; the caller prints the
 /// position itself, so it is removed here. Rust's names for numbers become words.
 fn clean_message(message: &str) -> String {

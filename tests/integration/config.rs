@@ -103,6 +103,26 @@ fn bad_yaml_exits_2_naming_the_file() {
     assert_config_error(&out, repo.root(), ".canon.yaml", None);
 }
 
+/// A config with no content (empty, blank, only comments or document markers) is
+/// one error, the same for each: it says what a config needs.
+#[test]
+fn config_without_content_is_an_error_naming_what_it_needs() {
+    for cfg in [
+        "",
+        "\n  \n",
+        "# rules come later\n\n",
+        "---\n# nothing yet\n...\n",
+    ] {
+        let repo = repo_with_raw_config(".canon.yaml", cfg);
+        let out = repo.run(&["check", "a.py"]);
+        let msg = assert_config_error(&out, repo.root(), ".canon.yaml", Some(1));
+        assert!(msg.contains("empty config"), "{cfg:?}: {msg}");
+        assert!(msg.contains("version: 1"), "{cfg:?}: {msg}");
+    }
+    let repo = repo_with_raw_config(".canon.yaml", "--- # a rule set\nversion: 1\nrules: []\n");
+    repo.run(&["check", "a.py"]).assert_code(0);
+}
+
 #[test]
 fn invalid_regex_reports_its_line() {
     let cfg = "version: 1\nrules:\n  - id: hosts\n    kind: pattern\n    scope: string\n    regex: '(unclosed'\n";
