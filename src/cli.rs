@@ -136,8 +136,8 @@ pub struct ReportArgs {
     #[arg(long, alias = "format", value_enum, default_value = "human")]
     pub output_format: ReportFormat,
 
-    /// Exit 1 when overall compliance is below PCT
-    #[arg(long, value_name = "PCT")]
+    /// Exit 1 when overall compliance is below PCT (0 to 100, a trailing % allowed)
+    #[arg(long, value_name = "PCT", value_parser = percentage)]
     pub fail_under: Option<f64>,
 
     /// How many files and modules to list
@@ -150,4 +150,13 @@ pub enum ReportFormat {
     Human,
     Json,
     Markdown,
+}
+
+/// A percentage from 0 to 100, written with or without a trailing `%`.
+fn percentage(value: &str) -> Result<f64, String> {
+    let number = value.trim().strip_suffix('%').unwrap_or(value.trim());
+    match number.parse::<f64>() {
+        Ok(pct) if (0.0..=100.0).contains(&pct) => Ok(pct),
+        _ => Err("expected a percentage from 0 to 100".to_string()),
+    }
 }

@@ -82,10 +82,26 @@ fn usage_error(error: &clap::Error) -> ExitCode {
                 .join(" ")
         })
         .filter(|command| !command.is_empty())
-        .unwrap_or_else(|| "canon".to_string());
+        .unwrap_or_else(named_command);
     let what = what.trim_start_matches("error: ");
     eprintln!("canon: error: {what} (see `{command} --help`)");
     ExitCode::from(2)
+}
+
+/// `canon SUBCOMMAND` as the arguments name it (clap's value errors carry no usage
+/// line), or `canon`.
+fn named_command() -> String {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let subcommand = std::env::args().skip(1).find(|arg| {
+        command
+            .get_subcommands()
+            .any(|sub| sub.get_name() == arg.as_str())
+    });
+    match subcommand {
+        Some(name) => format!("canon {name}"),
+        None => "canon".to_string(),
+    }
 }
 
 fn run(cli: Cli) -> Result<i32, String> {

@@ -173,6 +173,21 @@ fn fail_under_compares_overall_compliance() {
     repo.canon(&["report", "--fail-under", "75"]).code(0);
     repo.canon(&["report", "--format", "json", "--fail-under", "80"])
         .code(1);
+    // A trailing % is allowed; a value no compliance can reach or fall below is not.
+    repo.canon(&["report", "--fail-under", "80%"]).code(1);
+    repo.canon(&["report", "--fail-under", "75%"]).code(0);
+    for bad in ["150", "-1", "nan", "eighty"] {
+        let out = repo.canon(&["report", &format!("--fail-under={bad}")]);
+        out.code(2);
+        assert!(out.stdout.is_empty(), "{bad}: {}", out.stdout);
+        assert_eq!(out.stderr.lines().count(), 1, "{bad}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("expected a percentage from 0 to 100")
+                && out.stderr.contains("canon report --help"),
+            "{bad}: {}",
+            out.stderr
+        );
+    }
 }
 
 #[test]
