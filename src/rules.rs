@@ -204,18 +204,23 @@ impl<'c> Checker<'c> {
 
     /// The references of a file whose imports are `light`, found without parsing it:
     /// the attribute chains through names its imports bind to a prefix of a governed
-    /// name, and the string targets holding a governed path. None when the file needs
+    /// name (or, in an import statement the change does not touch, to a deprecated
+    /// name: see [`import_rule`]), and the string targets holding a governed path.
+    /// None when the file needs
     /// the parser: a call rule's target or a define rule's name may be there, or the
     /// lexical resolver cannot be sure (see [`lexical`]).
     fn lexical_references(
         &self,
         light: &PyModel,
         layout: &Layout,
-        text: &str,
+        source: &SourceText,
         module: &ModulePath,
         rules: &[(usize, &Rule)],
+        changed: &LineSet,
     ) -> Option<Vec<Reference>> {
+        let text = source.text.as_str();
         let mut governed: Vec<&str> = Vec::new();
+        let mut deprecated_names: Vec<&str> = Vec::new();
         for (_, rule) in rules {
             match &rule.kind {
                 RuleKind::Import {
@@ -224,6 +229,7 @@ impl<'c> Checker<'c> {
                 } => {
                     governed.push(canonical);
                     governed.extend(deprecated.iter().map(String::as_str));
+                    deprecated_names.extend(deprecated.iter().map(String::as_str));
                 }
                 RuleKind::Call { target, .. } => {
                     let bound = light.names.iter().any(|imported| {
@@ -271,12 +277,16 @@ impl<'c> Checker<'c> {
                             .is_some_and(|rest| rest.starts_with('.'))
                     })
         };
+        let deprecated_untouched = |imported: &python::ImportedName, target: &str| {
+            !import_touched(source, light, imported.stmt, changed)
+                && deprecated_names.iter().any(|name| is_under(target, name))
+        };
         let mut roots: Vec<&str> = Vec::new();
         for imported in &light.names {
             let Some(target) = imported.binding_target() else {
                 continue;
             };
-            if !leads_to_governed(target) {
+            if !leads_to_governed(target) && !deprecated_untouched(imported, target) {
                 continue;
             }
             let root = imported.bound_name().unwrap_or_default();
@@ -432,7 +442,7 @@ impl<'c> Checker<'c> {
             // whole anyway).
             let mut light = python::imports_only(&source, &layout, &module);
             let references =
-                self.lexical_references(&light, &layout, &source.text, &module, &rules);
+                self.lexical_references(&light, &layout, &source, &module, &rules, changed);
             let touched_parse = || {
                 !diffed
                     || python::touched_statements_parse(&source, &layout, |first, last| {
@@ -451,6 +461,7 @@ impl<'c> Checker<'c> {
         };
         let file = FileContext {
             path,
+            changed,
             config_path: &config_path,
             source: &source,
             layout: &layout,
@@ -552,6 +563,8 @@ impl<'c> Checker<'c> {
 /// What rules see of one file.
 pub struct FileContext<'a> {
     pub path: &'a str,
+    /// The lines judged: a finding counts when its statement touches one.
+    pub changed: &'a LineSet,
     pub config_path: &'a str,
     pub source: &'a SourceText,
     pub layout: &'a Layout,
@@ -651,11 +664,15 @@ fn import_rule(
 ) -> Counts {
     let mut counts = Counts::default();
     let model = file.model;
+    // A use through an import this run flags is that import's violation, not a new
+    // one; through a deprecated import the change does not touch, it is new.
     let flagged_import = |name: usize| {
-        model.names[name]
+        let imported = &model.names[name];
+        imported
             .dotted
             .as_deref()
             .is_some_and(|dotted| matching_deprecated(dotted, deprecated).is_some())
+            && import_touched(file.source, model, imported.stmt, file.changed)
     };
     let mut import_findings: Vec<(usize, String)> = Vec::new();
     let references = model.references.iter().enumerate();
@@ -746,6 +763,18 @@ fn import_rule(
         }
     }
     counts
+}
+
+/// Whether the change touches import statement `stmt` of `model` (always, when every
+/// line is judged).
+fn import_touched(source: &SourceText, model: &PyModel, stmt: usize, changed: &LineSet) -> bool {
+    match changed {
+        LineSet::All => true,
+        LineSet::Some(_) => {
+            let (first, last) = source.lines_of(&model.imports[stmt].range);
+            changed.touches(first, last)
+        }
+    }
 }
 
 /// True for an attribute chain through an import that itself refers under `prefix`

@@ -587,3 +587,49 @@ fn staged_check_reads_version_4_and_split_indexes_and_case_insensitive_repositor
         assert_nested_edits_found(&repo, &format!("after git {setup:?}"));
     }
 }
+
+/// A new use through a deprecated import the commit leaves alone is a new violation;
+/// through an import the commit touches (and so flags), it is that import's.
+#[test]
+fn new_use_through_an_untouched_deprecated_import_is_reported() {
+    let repo = Repo::std();
+    repo.write(
+        "a.py",
+        lines(&[UTILS_IMPORT, "from pkg import old_utils", "", "x = 1"]),
+    );
+    repo.commit_all("base");
+    repo.write(
+        "a.py",
+        lines(&[
+            UTILS_IMPORT,
+            "from pkg import old_utils",
+            "",
+            "x = 1",
+            "y = pkg.old_utils.helper()",
+            "z = old_utils.other()",
+        ]),
+    );
+    repo.add(&["a.py"]);
+    let out = repo.concise(&["check"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("a.py", 5, 5, "old-utils"),
+            loc("a.py", 6, 5, "old-utils")
+        ]
+    );
+
+    // The import and a use both added: only the import is reported.
+    let repo = Repo::std();
+    repo.write("a.py", "x = 1\n");
+    repo.commit_all("base");
+    repo.write(
+        "a.py",
+        lines(&[UTILS_IMPORT, "x = 1", "y = pkg.old_utils.helper()"]),
+    );
+    repo.add(&["a.py"]);
+    let out = repo.concise(&["check"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("a.py", 1, UTILS_COL, "old-utils")]);
+}
