@@ -218,6 +218,32 @@ fn head_tree(repo: &Repository) -> GitResult<Option<Tree<'_>>> {
     }
 }
 
+/// The diff `make` builds for `specs` (see [`diff_options`]), renames found. pre-commit
+/// passes a renamed file by its new name only, so a file the restricted diff shows as
+/// added may be a rename from outside `specs`: then the diff is made again over the
+/// whole tree, where the rename pairs up as it does without PATHS (the caller keeps
+/// the files `specs` names).
+fn diff_pairing_renames<'r>(
+    specs: &[String],
+    make: impl Fn(&[String]) -> GitResult<git2::Diff<'r>>,
+) -> GitResult<git2::Diff<'r>> {
+    let mut diff = make(specs)?;
+    find_renames(&mut diff)?;
+    let added_python = |delta: git2::DiffDelta<'_>| {
+        matches!(delta.status(), Delta::Added | Delta::Untracked)
+            && delta
+                .new_file()
+                .path()
+                .is_some_and(|path| is_python_path(&slash_path(path)))
+    };
+    if specs.is_empty() || !diff.deltas().any(added_python) {
+        return Ok(diff);
+    }
+    let mut whole = make(&[])?;
+    find_renames(&mut whole)?;
+    Ok(whole)
+}
+
 fn find_renames(diff: &mut git2::Diff<'_>) -> GitResult<()> {
     let mut find = DiffFindOptions::new();
     find.renames(true);
@@ -401,11 +427,10 @@ pub fn staged(ws: &Workspace, paths: &[PathBuf], emit: Emit<'_>) -> GitResult<Ve
     }
     let index = open_index(ws, repo)?;
     let unmerged = unmerged_paths(&index, &specs);
-    let mut options = diff_options(&specs);
-    let mut diff = repo
-        .diff_tree_to_index(tree.as_ref(), Some(&index), Some(&mut options))
-        .map_err(|error| format!("cannot diff the index against HEAD: {}", error.message()))?;
-    find_renames(&mut diff)?;
+    let diff = diff_pairing_renames(&specs, |specs| {
+        repo.diff_tree_to_index(tree.as_ref(), Some(&index), Some(&mut diff_options(specs)))
+            .map_err(|error| format!("cannot diff the index against HEAD: {}", error.message()))
+    })?;
     let changed = changed_files(repo, &diff, &specs)?
         .into_iter()
         .filter(|changed| !unmerged.contains(&changed.path));
@@ -611,15 +636,15 @@ pub fn worktree_changes(
         Some(rev) => Some(merge_base_tree(repo, rev)?),
         None => head_tree(repo)?,
     };
-    let mut options = diff_options(&specs);
-    options
-        .include_untracked(true)
-        .recurse_untracked_dirs(true)
-        .show_untracked_content(true);
-    let mut diff = repo
-        .diff_tree_to_workdir_with_index(tree.as_ref(), Some(&mut options))
-        .map_err(|error| format!("cannot diff the work tree: {}", error.message()))?;
-    find_renames(&mut diff)?;
+    let diff = diff_pairing_renames(&specs, |specs| {
+        let mut options = diff_options(specs);
+        options
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .show_untracked_content(true);
+        repo.diff_tree_to_workdir_with_index(tree.as_ref(), Some(&mut options))
+            .map_err(|error| format!("cannot diff the work tree: {}", error.message()))
+    })?;
     let unmerged = match repo.index() {
         Ok(index) => unmerged_paths(&index, &specs),
         Err(_) => Vec::new(),
@@ -681,11 +706,10 @@ pub fn between_refs(
     let old = commit_tree(repo, from, "--from-ref")?;
     let new =
         commit_tree(repo, to, "--to-ref")?.ok_or_else(|| format!("--to-ref {to}: not a commit"))?;
-    let mut options = diff_options(&specs);
-    let mut diff = repo
-        .diff_tree_to_tree(old.as_ref(), Some(&new), Some(&mut options))
-        .map_err(|error| format!("cannot diff {from}..{to}: {}", error.message()))?;
-    find_renames(&mut diff)?;
+    let diff = diff_pairing_renames(&specs, |specs| {
+        repo.diff_tree_to_tree(old.as_ref(), Some(&new), Some(&mut diff_options(specs)))
+            .map_err(|error| format!("cannot diff {from}..{to}: {}", error.message()))
+    })?;
     blob_inputs(repo, changed_files(repo, &diff, &specs)?)
 }
 

@@ -145,6 +145,55 @@ fn staged_rename_with_edit_reports_only_the_edited_line() {
     );
 }
 
+/// pre-commit passes a renamed file by its new name only: the rename still pairs
+/// with its old path, in every mode that diffs, so only the edited line is judged.
+#[test]
+fn rename_named_by_its_new_path_only_reports_only_the_edited_line() {
+    let repo = Repo::std();
+    let mut body: Vec<String> = vec![WS_IMPORT.to_string()];
+    body.extend((2..=14).map(|i| format!("value_{i} = {i}")));
+    let refs: Vec<&str> = body.iter().map(String::as_str).collect();
+    repo.write("old_name.py", lines(&refs));
+    repo.commit_all("legacy module");
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+
+    repo.git(&["mv", "old_name.py", "new_name.py"]);
+    let mut edited = body.clone();
+    edited[7] = UTILS_IMPORT.to_string();
+    let refs: Vec<&str> = edited.iter().map(String::as_str).collect();
+    repo.write("new_name.py", lines(&refs));
+    repo.add(&["new_name.py"]);
+    let edited_line = vec![loc("new_name.py", 8, UTILS_COL, "old-utils")];
+
+    for args in [
+        &["check", "--staged", "new_name.py"][..],
+        &["check", "--changed", "new_name.py"],
+        &["check", "--diff-base", "HEAD", "new_name.py"],
+    ] {
+        let out = repo.concise(args);
+        out.assert_code(1);
+        assert_eq!(out.locs(), edited_line, "{args:?}");
+    }
+    repo.commit_all("rename");
+    let out = repo.concise(&[
+        "check",
+        "--from-ref",
+        "HEAD~1",
+        "--to-ref",
+        "HEAD",
+        "new_name.py",
+    ]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), edited_line);
+
+    // A file added under a named path is still checked whole.
+    repo.write("fresh.py", lines(&[WS_IMPORT]));
+    repo.add(&["fresh.py"]);
+    let out = repo.concise(&["check", "--staged", "fresh.py"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("fresh.py", 1, WS_COL, "ws-manager")]);
+}
+
 #[test]
 fn staged_pure_rename_reports_nothing() {
     let repo = Repo::std();
