@@ -497,9 +497,18 @@ fn parse_recovering(text: &str) -> Recovered {
     let mut bytes = text.as_bytes().to_vec();
     let mut blanked = Vec::new();
     let mut offset = first_problem.offset;
+    let mut placeholder: Option<Range<usize>> = None;
     for _ in 0..MAX_REPARSES {
-        let range = blank_statement(&mut bytes, offset);
-        blanked.push(range);
+        match placeholder.take() {
+            // The `pass` left in a statement's place is not one (it lies inside
+            // brackets): a blank instead.
+            Some(pass) if pass.contains(&offset) => bytes[pass].fill(b' '),
+            _ => {
+                let (range, pass) = blank_statement(&mut bytes, offset);
+                placeholder = pass;
+                blanked.push(range);
+            }
+        }
         let Ok(candidate) = std::str::from_utf8(&bytes) else {
             break;
         };
@@ -518,8 +527,11 @@ fn parse_recovering(text: &str) -> Recovered {
 }
 
 /// Replaces with spaces the lines of the statement at `offset` (and, for a block
-/// header, its indented body), keeping every offset and line break.
-fn blank_statement(bytes: &mut [u8], offset: usize) -> Range<usize> {
+/// header, its indented body), keeping every offset and line break, and writes
+/// `pass` where the statement started so that a body it was the only statement of
+/// stays a body (`def f():` over only a line the parser rejects). Returns the range
+/// blanked and where `pass` went (None when the first line is too short for it).
+fn blank_statement(bytes: &mut [u8], offset: usize) -> (Range<usize>, Option<Range<usize>>) {
     let offset = offset.min(bytes.len());
     let mut start = offset;
     // An error reported at a line start (e.g. an unexpected indent) is about that line.
@@ -537,6 +549,8 @@ fn blank_statement(bytes: &mut [u8], offset: usize) -> Range<usize> {
         .trim_end()
         .to_string();
     let indent = indent_of(&bytes[start..end]);
+    let pass = start + indent..start + indent + "pass".len();
+    let first_line_end = end;
     if header.ends_with(':') {
         let mut next = end;
         while next < bytes.len() {
@@ -557,12 +571,17 @@ fn blank_statement(bytes: &mut [u8], offset: usize) -> Range<usize> {
             }
         }
     }
-    for byte in &mut bytes[start..end] {
+    // The first line keeps its indentation (a tab stays a tab) for its `pass`.
+    for byte in &mut bytes[start + indent..end] {
         if *byte != b'\n' && *byte != b'\r' {
             *byte = b' ';
         }
     }
-    start..end
+    let pass = (pass.end <= first_line_end).then(|| {
+        bytes[pass.clone()].copy_from_slice(b"pass");
+        pass
+    });
+    (start..end, pass)
 }
 
 fn indent_of(line: &[u8]) -> usize {

@@ -24,6 +24,25 @@ fn nested_quote_fstring_still_checks_imports() {
     out.assert_one_parse_warning("f.py");
 }
 
+/// A rejected statement that is the only one in its body (common in 3.12 code:
+/// `return f"{d["k"]}"`) leaves the body standing: the rest of the file is checked.
+#[test]
+fn statement_alone_in_its_body_rejected_leaves_the_rest_checked() {
+    let src = lines(&[
+        "import pkg",
+        "def label(d):",
+        "    return f\"{d[\"name\"]}\"",
+        "class Names:",
+        "\tdef first(self, d):",
+        "\t\treturn f\"{d[\"first\"]}\"",
+        "x = pkg.old_utils.helper()",
+    ]);
+    let out = check_bytes("g.py", &src);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("g.py", 7, 5, "old-utils")]);
+    out.assert_one_parse_warning("g.py");
+}
+
 #[test]
 fn python2_print_statement_still_checks_imports() {
     let src = lines(&["print \"hi\"", WS_IMPORT, "", "import pkg.old_utils"]);
