@@ -239,6 +239,43 @@ fn lines_with_import<'l>(
     })
 }
 
+/// In text whose brackets or strings do not close, the physical lines inside a longer
+/// logical line that hold `import` in code: an import statement typed below a
+/// half-typed call (`x = foo(` then `from a import b`) starts such a line. Each is
+/// given up to the end of its logical line (the import parser stops at its own end).
+fn imports_inside_lines(
+    text: &str,
+    offsets: &[usize],
+    layout: &source::Layout,
+) -> Vec<Range<usize>> {
+    let in_literal = |at: usize| {
+        let strings = &layout.strings;
+        let index = strings.partition_point(|literal| literal.range.start <= at);
+        let in_string = index > 0 && strings[index - 1].range.contains(&at);
+        let comments = &layout.comments;
+        let index = comments.partition_point(|comment| comment.start <= at);
+        in_string || index > 0 && comments[index - 1].contains(&at)
+    };
+    let lines = &layout.logical_lines;
+    let mut found: Vec<Range<usize>> = Vec::new();
+    for &at in offsets {
+        let Some(index) = lines
+            .partition_point(|line| line.start <= at)
+            .checked_sub(1)
+        else {
+            continue;
+        };
+        let logical = &lines[index];
+        let code_start = logical.start + source::indent_len(&text[logical.clone()]);
+        let start = memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |found| found + 1);
+        let inside = start > code_start;
+        if inside && !in_literal(at) && found.last().map_or(true, |last| last.start != start) {
+            found.push(start..logical.end);
+        }
+    }
+    found
+}
+
 /// Builds the model of `source`, recovering from parse errors.
 pub fn model(source: &SourceText, layout: &source::Layout, module: &ModulePath) -> PyModel {
     let text = source.text.as_str();
@@ -651,7 +688,13 @@ impl<'a> Builder<'a> {
         self.model.imports.reserve(offsets.len());
         self.model.names.reserve(offsets.len() * 2);
         self.model.references.reserve(offsets.len() * 2);
-        for line in lines_with_import(&offsets, layout) {
+        let mut candidates: Vec<Range<usize>> =
+            lines_with_import(&offsets, layout).cloned().collect();
+        if layout.malformed {
+            candidates.extend(imports_inside_lines(text, &offsets, layout));
+            candidates.sort_by_key(|line| line.start);
+        }
+        for line in &candidates {
             if !wanted(line) {
                 continue;
             }

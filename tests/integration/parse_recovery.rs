@@ -43,6 +43,34 @@ fn statement_alone_in_its_body_rejected_leaves_the_rest_checked() {
     out.assert_one_parse_warning("g.py");
 }
 
+/// Imports typed below a call or signature left open (a half-typed buffer) are
+/// still found, one physical line at a time; text in strings and comments is not.
+#[test]
+fn imports_below_an_unclosed_bracket_are_recovered() {
+    let src = lines(&[
+        "import os",
+        "x = foo(",
+        UTILS_IMPORT,
+        "def f(:",
+        "    doc = \"\"\"",
+        WS_IMPORT,
+        "\"\"\"",
+        "    # import pkg.old_utils",
+        "    from netra.ws.manager import (",
+        "        WebSocketManager)",
+    ]);
+    let out = check_bytes("k.py", &src);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("k.py", 3, UTILS_COL, "old-utils"),
+            loc("k.py", 10, 9, "ws-manager"),
+        ]
+    );
+    out.assert_one_parse_warning("k.py");
+}
+
 #[test]
 fn python2_print_statement_still_checks_imports() {
     let src = lines(&["print \"hi\"", WS_IMPORT, "", "import pkg.old_utils"]);
