@@ -430,8 +430,13 @@ impl<'a> Resolver<'a> {
                 return Ok(NameUse::Rebinding);
             }
         }
-        if self.is_for_target(at, end, before) || self.is_comprehension_target(at, end, before) {
+        if self.is_for_target(at, end, before) {
             return Ok(NameUse::Rebinding);
+        }
+        if self.is_comprehension_target(end, before) {
+            // Bound in the comprehension's own scope: which uses it shadows is the
+            // parser's to say.
+            return Err(Unresolved);
         }
         match next_byte {
             Some(b'.' | b'(' | b'[') => return Ok(NameUse::Load),
@@ -533,60 +538,10 @@ impl<'a> Resolver<'a> {
             })
     }
 
-    /// True when the name at `at..end` is the whole target of a comprehension's `for`
-    /// (`[x for name in xs]`) and appears nowhere else before the comprehension ends.
-    /// The parser's model binds it in the enclosing scope after visiting the element
-    /// and before the rest of the comprehension (the iterable included, which is why
-    /// another use of the name there is not resolved).
-    fn is_comprehension_target(&self, at: usize, end: usize, before: Option<usize>) -> bool {
-        if self.for_keyword(end, before).is_none() {
-            return false;
-        }
-        let line = self.logical_line(at);
-        let in_lambda = memchr::memmem::find_iter(&self.bytes[line.start..at], b"lambda")
-            .any(|offset| self.word_ending_at(line.start + offset + 5) == Some("lambda"));
-        if in_lambda {
-            // A lambda's comprehension binds in the lambda's own scope.
-            return false;
-        }
-        let Some(close) = self.enclosing_bracket_end(at) else {
-            return false;
-        };
-        let name = &self.bytes[at..end];
-        memchr::memmem::find(&self.bytes[end..close], name).is_none()
-    }
-
-    /// The offset of the bracket that closes the innermost bracket around `at`, in
-    /// the same logical line.
-    fn enclosing_bracket_end(&self, at: usize) -> Option<usize> {
-        let line = self.logical_line(at);
-        let mut depth = 0usize;
-        self.visit_code(line.start, at, |_, byte| {
-            match byte {
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-            true
-        });
-        if depth == 0 {
-            return None;
-        }
-        let mut nested = 0usize;
-        let mut close = None;
-        self.visit_code(at, line.end, |position, byte| {
-            match byte {
-                b'(' | b'[' | b'{' => nested += 1,
-                b')' | b']' | b'}' if nested == 0 => {
-                    close = Some(position);
-                    return false;
-                }
-                b')' | b']' | b'}' => nested -= 1,
-                _ => {}
-            }
-            true
-        });
-        close
+    /// True when the name ending at `end` follows a `for` that does not start a
+    /// statement: a comprehension's target.
+    fn is_comprehension_target(&self, end: usize, before: Option<usize>) -> bool {
+        self.for_keyword(end, before).is_some()
     }
 
     /// True when a name right after the code byte `before` can only be an operand
@@ -1380,10 +1335,6 @@ mod tests {
             "def f():\n    for models in models.each():\n        models.Q\n    models.R\n\nmodels.S\n",
             "async def f():\n    async for models in x:\n        models.Q\n    return models.R\n",
             "for models in range(3):\n    pass\nmodels.Q\n",
-            // Comprehension targets bind in the enclosing scope after the element.
-            "def f(xs):\n    a = [models.E for models in xs]\n    return models.F\n",
-            "def f(xs):\n    a = {models.K: 1 for models in xs if x}\n    return models.G\n",
-            "a = (models.H for models in xs)\nb = models.I\n",
             // Reads the text shows plainly.
             "x = models\ny = models or models.Q\nz = models if models.A else models\nw = models in ys\n",
             "v = [models for _ in y]\nu = models == 1\nt = {models: models.K}\ns = a[models]\nr = models + 1\n",
@@ -1450,6 +1401,9 @@ mod tests {
             "x = [models for models in models.all()]\n",
             "f = lambda: [x for models in y]\nmodels.Q\n",
             "a = {models.K: 1 for models in xs if models}\n",
+            // Comprehension targets bind in the comprehension's own scope.
+            "def f(xs):\n    a = [models.E for models in xs]\n    return models.F\n",
+            "a = (models.H for models in xs)\nb = models.I\n",
         ] {
             unresolved(&format!("{header}{body}"), &["models"]);
         }

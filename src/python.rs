@@ -634,6 +634,8 @@ type Chain = (String, Option<usize>, Prefixes);
 #[derive(Default)]
 struct Scope {
     is_class: bool,
+    /// A comprehension's scope: `:=` inside it binds in the enclosing one.
+    is_comprehension: bool,
     bindings: HashMap<String, Binding>,
 }
 
@@ -1025,10 +1027,43 @@ impl<'a> Builder<'a> {
         range.start..range.start
     }
 
+    /// A comprehension as Python 3 runs it: its first iterable in the enclosing scope,
+    /// everything else in a scope of its own, where its targets are bound (they
+    /// neither rebind nor shadow the enclosing names after it).
+    fn comprehension(&mut self, elements: Vec<ast::Expr>, generators: Vec<ast::Comprehension>) {
+        let mut generators = generators.into_iter();
+        let first = generators.next();
+        let first = first.map(|generator| {
+            self.visit_expr(generator.iter);
+            (generator.target, generator.ifs)
+        });
+        self.scopes.push(Scope {
+            is_comprehension: true,
+            ..Scope::default()
+        });
+        if let Some((target, conditions)) = first {
+            self.visit_expr(target);
+            for condition in conditions {
+                self.visit_expr(condition);
+            }
+        }
+        for generator in generators {
+            self.visit_expr(generator.iter);
+            self.visit_expr(generator.target);
+            for condition in generator.ifs {
+                self.visit_expr(condition);
+            }
+        }
+        for element in elements {
+            self.visit_expr(element);
+        }
+        self.scopes.pop();
+    }
+
     fn with_scope(&mut self, is_class: bool, visit: impl FnOnce(&mut Self)) {
         self.scopes.push(Scope {
             is_class,
-            bindings: HashMap::new(),
+            ..Scope::default()
         });
         let previous = self.statement.take();
         visit(self);
@@ -1225,12 +1260,38 @@ impl Visitor for Builder<'_> {
         }
     }
 
-    fn visit_comprehension(&mut self, node: ast::Comprehension) {
-        self.visit_expr(node.iter);
-        self.visit_expr(node.target);
-        for condition in node.ifs {
-            self.visit_expr(condition);
-        }
+    fn visit_expr_named_expr(&mut self, node: ast::ExprNamedExpr) {
+        self.visit_expr(*node.value);
+        let ast::Expr::Name(target) = *node.target else {
+            return;
+        };
+        let Some(scope) = self
+            .scopes
+            .iter_mut()
+            .rev()
+            .find(|scope| !scope.is_comprehension)
+        else {
+            return;
+        };
+        scope
+            .bindings
+            .insert(target.id.as_str().to_string(), Binding::Local);
+    }
+
+    fn visit_expr_list_comp(&mut self, node: ast::ExprListComp) {
+        self.comprehension(vec![*node.elt], node.generators);
+    }
+
+    fn visit_expr_set_comp(&mut self, node: ast::ExprSetComp) {
+        self.comprehension(vec![*node.elt], node.generators);
+    }
+
+    fn visit_expr_dict_comp(&mut self, node: ast::ExprDictComp) {
+        self.comprehension(vec![*node.key, *node.value], node.generators);
+    }
+
+    fn visit_expr_generator_exp(&mut self, node: ast::ExprGeneratorExp) {
+        self.comprehension(vec![*node.elt], node.generators);
     }
 
     fn visit_match_case(&mut self, node: ast::MatchCase) {

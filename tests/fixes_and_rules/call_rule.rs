@@ -602,3 +602,40 @@ fn multi_line_call_is_named_on_one_line_in_the_message() {
         "{out}"
     );
 }
+
+/// A comprehension's target is bound in the comprehension's own scope (Python 3): it
+/// shadows the callee inside the comprehension only, and the name keeps its import
+/// after it; `:=` in a comprehension binds in the enclosing scope.
+#[test]
+fn comprehension_targets_shadow_only_inside_the_comprehension() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws import get_websocket_manager",
+            "a = [get_websocket_manager() for get_websocket_manager in ()]",
+            "b = [x for get_websocket_manager in ()]",
+            "get_websocket_manager(1)",
+            "c = [get_websocket_manager(y) for y in get_websocket_manager(2)]",
+            "d = {k: get_websocket_manager for k in (get_websocket_manager := f) if k}",
+            "get_websocket_manager(3)",
+        ]),
+    );
+    let out = repo.concise(&["check", "svc.py"]);
+    out.code(1);
+    let heads: Vec<String> = out
+        .lines()
+        .iter()
+        .map(|line| line.split(": CAN").next().unwrap().to_string())
+        .collect();
+    assert_eq!(heads, ["svc.py:4:1", "svc.py:5:6", "svc.py:5:40"], "{out}");
+
+    let before = repo.read_text("svc.py");
+    repo.canon(&["check", "--fix", "svc.py"]);
+    let after = repo.read_text("svc.py");
+    assert!(
+        after.contains("a = [get_websocket_manager() for get_websocket_manager in ()]"),
+        "the comprehension's own call was rewritten:\n{after}"
+    );
+    assert_ne!(before, after);
+}
