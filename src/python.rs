@@ -165,6 +165,22 @@ pub struct CallSite {
     pub stmt: Range<usize>,
     /// The import name (index into [`PyModel::names`]) the callee's root is bound by.
     pub via: Option<usize>,
+    /// The innermost function, lambda or class body around the call (index into
+    /// [`PyModel::scopes`]); None at module level.
+    pub scope: Option<usize>,
+}
+
+/// A function, lambda or class body, with every name it binds: a name read inside
+/// it that it binds anywhere (before or after the read) does not refer to the
+/// module's binding.
+#[derive(Debug, Clone, Default)]
+pub struct LocalScope {
+    /// The scope around it (index into [`PyModel::scopes`]); None at module level.
+    pub parent: Option<usize>,
+    pub is_class: bool,
+    /// Every name the scope binds, declares `global` or `nonlocal`, or deletes: a
+    /// name bound in more than one way (or declared) is [`Binding::Local`].
+    pub bindings: HashMap<String, Binding>,
 }
 
 /// A module-level `class` or `def`.
@@ -201,6 +217,10 @@ pub struct PyModel {
     pub definitions: Vec<Definition>,
     /// Module-scope bindings at the end of the file.
     pub module_bindings: HashMap<String, Binding>,
+    /// The function, lambda and class bodies of the file.
+    pub scopes: Vec<LocalScope>,
+    /// Names a function declares `global` and binds: it rebinds them at module level.
+    pub rebound_globals: std::collections::HashSet<String>,
     /// Every name read somewhere in the file.
     pub used_names: std::collections::HashSet<String>,
     pub problem: Option<ParseProblem>,
@@ -636,7 +656,27 @@ struct Scope {
     is_class: bool,
     /// A comprehension's scope: `:=` inside it binds in the enclosing one.
     is_comprehension: bool,
+    /// The bindings so far (the last one of each name), for resolving names.
     bindings: HashMap<String, Binding>,
+    /// Its index into [`PyModel::scopes`]; None for the module.
+    id: Option<usize>,
+    /// Every binding and declaration of the scope (see [`LocalScope::bindings`]).
+    all: HashMap<String, Binding>,
+    /// The names it declares `global`.
+    globals: Vec<String>,
+}
+
+impl Scope {
+    /// Notes a binding or declaration of `name` among all of the scope's.
+    fn note(&mut self, name: &str, binding: Binding) {
+        match self.all.get_mut(name) {
+            Some(seen) if *seen != binding => *seen = Binding::Local,
+            Some(_) => {}
+            None => {
+                self.all.insert(name.to_string(), binding);
+            }
+        }
+    }
 }
 
 struct Builder<'a> {
@@ -740,8 +780,26 @@ impl<'a> Builder<'a> {
     }
 
     fn bind(&mut self, name: &str, binding: Binding) {
+        // A comprehension's binding is noted in the function around it, whose
+        // `LocalScope` its calls are judged by (so a fix there errs towards unsafe).
+        let noted = self.scopes.iter_mut().rev().find(|scope| !scope.is_comprehension);
+        // The module's bindings are judged from `module_bindings` alone.
+        if let Some(scope) = noted.filter(|scope| scope.id.is_some()) {
+            scope.note(name, binding.clone());
+        }
         if let Some(scope) = self.scopes.last_mut() {
             scope.bindings.insert(name.to_string(), binding);
+        }
+    }
+
+    /// Notes that the current scope makes `name` its own without binding it here
+    /// (`global`, `nonlocal`, `del`); `global` names are remembered as such.
+    fn declare(&mut self, name: &str, global: bool) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.note(name, Binding::Local);
+            if global {
+                scope.globals.push(name.to_string());
+            }
         }
     }
 
@@ -913,6 +971,7 @@ impl<'a> Builder<'a> {
                 self.string_target(call, stmt.clone());
             }
         }
+        let scope = self.scopes.last().and_then(|scope| scope.id);
         self.model.calls.push(CallSite {
             callee,
             callee_range,
@@ -920,6 +979,7 @@ impl<'a> Builder<'a> {
             args_range,
             stmt,
             via,
+            scope,
         });
     }
 
@@ -1037,8 +1097,10 @@ impl<'a> Builder<'a> {
             self.visit_expr(generator.iter);
             (generator.target, generator.ifs)
         });
+        // Calls inside it are judged in the scope around it (see `bind`).
         self.scopes.push(Scope {
             is_comprehension: true,
+            id: self.scopes.last().and_then(|scope| scope.id),
             ..Scope::default()
         });
         if let Some((target, conditions)) = first {
@@ -1061,14 +1123,33 @@ impl<'a> Builder<'a> {
     }
 
     fn with_scope(&mut self, is_class: bool, visit: impl FnOnce(&mut Self)) {
+        let id = self.model.scopes.len();
+        self.model.scopes.push(LocalScope {
+            parent: self.scopes.last().and_then(|scope| scope.id),
+            is_class,
+            bindings: HashMap::new(),
+        });
         self.scopes.push(Scope {
             is_class,
+            id: Some(id),
             ..Scope::default()
         });
         let previous = self.statement.take();
         visit(self);
         self.statement = previous;
-        self.scopes.pop();
+        if let Some(scope) = self.scopes.pop() {
+            self.close_scope(id, scope);
+        }
+    }
+
+    /// Records the bindings of the scope just visited, and the globals it rebinds.
+    fn close_scope(&mut self, id: usize, scope: Scope) {
+        for name in scope.globals {
+            if scope.bindings.contains_key(&name) {
+                self.model.rebound_globals.insert(name);
+            }
+        }
+        self.model.scopes[id].bindings = scope.all;
     }
 
     fn bind_arguments(&mut self, arguments: &ast::Arguments) {
@@ -1121,6 +1202,46 @@ fn argument_annotations(args: &ast::Arguments) -> Vec<ast::Expr> {
         .chain(args.kwarg.as_deref())
         .filter_map(|arg| arg.annotation.as_deref().cloned())
         .collect()
+}
+
+/// The names a `match` pattern captures (`x` in `case [x, *rest]`, `rest` too).
+fn pattern_captures(pattern: &ast::Pattern, out: &mut Vec<String>) {
+    let mut push = |name: &Option<ast::Identifier>| {
+        if let Some(name) = name {
+            out.push(name.to_string());
+        }
+    };
+    match pattern {
+        ast::Pattern::MatchValue(_) | ast::Pattern::MatchSingleton(_) => {}
+        ast::Pattern::MatchStar(star) => push(&star.name),
+        ast::Pattern::MatchMapping(mapping) => {
+            push(&mapping.rest);
+            for inner in &mapping.patterns {
+                pattern_captures(inner, out);
+            }
+        }
+        ast::Pattern::MatchAs(capture) => {
+            push(&capture.name);
+            if let Some(inner) = &capture.pattern {
+                pattern_captures(inner, out);
+            }
+        }
+        ast::Pattern::MatchSequence(sequence) => {
+            for inner in &sequence.patterns {
+                pattern_captures(inner, out);
+            }
+        }
+        ast::Pattern::MatchOr(or) => {
+            for inner in &or.patterns {
+                pattern_captures(inner, out);
+            }
+        }
+        ast::Pattern::MatchClass(class) => {
+            for inner in class.patterns.iter().chain(&class.kwd_patterns) {
+                pattern_captures(inner, out);
+            }
+        }
+    }
 }
 
 fn is_from(imported: &ImportedName) -> bool {
@@ -1240,7 +1361,11 @@ impl Visitor for Builder<'_> {
     }
 
     fn visit_expr_name(&mut self, node: ast::ExprName) {
-        // `del name` needs the name bound as much as reading it does.
+        // `del name` needs the name bound as much as reading it does, and makes it
+        // local to a function.
+        if matches!(node.ctx, ast::ExprContext::Del) && self.nested() {
+            self.declare(node.id.as_str(), false);
+        }
         if matches!(node.ctx, ast::ExprContext::Load | ast::ExprContext::Del) {
             self.use_name(node.id.as_str());
         } else {
@@ -1273,9 +1398,11 @@ impl Visitor for Builder<'_> {
         else {
             return;
         };
-        scope
-            .bindings
-            .insert(target.id.as_str().to_string(), Binding::Local);
+        let name = target.id.as_str();
+        if scope.id.is_some() {
+            scope.note(name, Binding::Local);
+        }
+        scope.bindings.insert(name.to_string(), Binding::Local);
     }
 
     fn visit_expr_list_comp(&mut self, node: ast::ExprListComp) {
@@ -1295,10 +1422,34 @@ impl Visitor for Builder<'_> {
     }
 
     fn visit_match_case(&mut self, node: ast::MatchCase) {
+        let mut captures = Vec::new();
+        pattern_captures(&node.pattern, &mut captures);
+        for name in captures {
+            self.bind(&name, Binding::Local);
+        }
         if let Some(guard) = node.guard {
             self.visit_expr(*guard);
         }
         self.visit_suite(node.body);
+    }
+
+    fn visit_excepthandler_except_handler(&mut self, node: ast::ExceptHandlerExceptHandler) {
+        if let Some(name) = &node.name {
+            self.bind(name.as_str(), Binding::Local);
+        }
+        self.generic_visit_excepthandler_except_handler(node);
+    }
+
+    fn visit_stmt_global(&mut self, node: ast::StmtGlobal) {
+        for name in &node.names {
+            self.declare(name.as_str(), true);
+        }
+    }
+
+    fn visit_stmt_nonlocal(&mut self, node: ast::StmtNonlocal) {
+        for name in &node.names {
+            self.declare(name.as_str(), false);
+        }
     }
 
     fn visit_expr_lambda(&mut self, node: ast::ExprLambda) {
@@ -1477,6 +1628,35 @@ mod tests {
             &"from pkg import get_mgr\ndef get_mgr():"[model.definitions[0].name_range.clone()],
             "get_mgr"
         );
+    }
+
+    #[test]
+    fn scopes_hold_every_binding_of_their_body() {
+        let text = "def f(a):\n    class C:\n        b = 1\n        def m(self):\n            g()\n    try:\n        pass\n    except E as e:\n        global d\n    match a:\n        case [x, *rest]:\n            h()\n    later = 1\n";
+        let model = build(text, "app");
+        let names = |scope: usize| {
+            let mut names: Vec<&str> = model.scopes[scope]
+                .bindings
+                .keys()
+                .map(String::as_str)
+                .collect();
+            names.sort_unstable();
+            names
+        };
+        assert_eq!(
+            names(0),
+            ["C", "a", "d", "e", "later", "rest", "x"],
+            "the function"
+        );
+        assert_eq!(names(1), ["b", "m"], "the class body");
+        assert_eq!(names(2), ["self"], "the method");
+        assert_eq!(model.scopes[2].parent, Some(1));
+        assert!(model.scopes[1].is_class);
+        let scopes: Vec<_> = model.calls.iter().map(|call| call.scope).collect();
+        assert_eq!(scopes, [Some(2), Some(0)]);
+        assert!(model.rebound_globals.is_empty());
+        let model = build("def f():\n    global d\n    d = 1\n", "app");
+        assert!(model.rebound_globals.contains("d"));
     }
 
     #[test]
