@@ -449,6 +449,12 @@ pub fn call_fix(
             }
         }
     }
+    if let Some(name) = shadowed_template_name(file, call, template, requires_import) {
+        applicability = Applicability::Unsafe;
+        message.push_str(&format!(
+            " (`{name}` is bound in the scope around the call, not only by the module)"
+        ));
+    }
     Fix {
         applicability,
         message,
@@ -472,6 +478,9 @@ enum Required {
 }
 
 fn required_binding(file: &FileContext, name: &str, required: &str) -> Required {
+    if file.model.rebound_globals.contains(name) {
+        return Required::Other;
+    }
     match file.model.module_bindings.get(name) {
         None => Required::Missing,
         Some(Binding::Defined(dotted)) if dotted == required => Required::Bound,
@@ -487,6 +496,125 @@ fn required_binding(file: &FileContext, name: &str, required: &str) -> Required 
         }
         Some(_) => Required::Other,
     }
+}
+
+/// The first name the filled template reads (its root names, and the name
+/// `requires-import` binds) that a function around `call` (or the class body it is
+/// directly in) binds other than by importing the required name: there the template
+/// would not mean the module's name.
+fn shadowed_template_name<'t>(
+    file: &FileContext,
+    call: &CallSite,
+    template: &'t str,
+    requires_import: Option<&'t str>,
+) -> Option<&'t str> {
+    let mut names = template_names(template);
+    names.extend(requires_import.map(|required| split_last(required).1));
+    names
+        .into_iter()
+        .find(|name| bound_around_call(file, call, name, requires_import))
+}
+
+/// Whether `name`, read where `call` is, is bound by a scope around it other than by
+/// importing `required`: any function or lambda body around it, up to the
+/// module, and the class body the call is directly in (class bodies further out are
+/// not seen from functions inside them, as in Python).
+fn bound_around_call(
+    file: &FileContext,
+    call: &CallSite,
+    name: &str,
+    required: Option<&str>,
+) -> bool {
+    let scopes = &file.model.scopes;
+    let mut current = call.scope;
+    let mut innermost = true;
+    while let Some(index) = current {
+        let scope = &scopes[index];
+        if innermost || !scope.is_class {
+            match scope.bindings.get(name) {
+                Some(Binding::Import { dotted, .. }) if Some(dotted.as_str()) == required => {
+                    return false;
+                }
+                Some(_) => return true,
+                None => {}
+            }
+        }
+        innermost = false;
+        current = scope.parent;
+    }
+    false
+}
+
+/// Python keywords, which a template may hold but which name nothing.
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// The names a template reads at its root (`Factory` in `Factory.create({args})`):
+/// identifiers outside its `{callee}`/`{args}` placeholders and string literals that
+/// follow no `.`, are no keyword and name no keyword argument (`x=`).
+fn template_names(template: &str) -> Vec<&str> {
+    let bytes = template.as_bytes();
+    let mut names = Vec::new();
+    let mut at = 0;
+    let mut after_dot = false;
+    while at < bytes.len() {
+        let rest = &template[at..];
+        let byte = bytes[at];
+        if let Some(placeholder) = ["{callee}", "{args}"]
+            .iter()
+            .find(|placeholder| rest.starts_with(**placeholder))
+        {
+            at += placeholder.len();
+            after_dot = false;
+        } else if byte == b'"' || byte == b'\'' {
+            at += string_len(rest);
+            after_dot = false;
+        } else if byte == b'_' || byte.is_ascii_alphabetic() || !byte.is_ascii() {
+            let len = rest
+                .find(|c: char| !(c == '_' || c.is_alphanumeric()))
+                .unwrap_or(rest.len());
+            let word = &rest[..len];
+            let next = rest[len..].trim_start();
+            let string_prefix = next.starts_with(['"', '\'']);
+            let keyword_argument = next.starts_with('=') && !next.starts_with("==");
+            if !after_dot && !string_prefix && !keyword_argument && !KEYWORDS.contains(&word) {
+                names.push(word);
+            }
+            at += len;
+            after_dot = false;
+        } else if byte.is_ascii_digit() {
+            let len = rest
+                .find(|c: char| !(c == '_' || c == '.' || c.is_alphanumeric()))
+                .unwrap_or(rest.len());
+            at += len;
+            after_dot = false;
+        } else {
+            if !byte.is_ascii_whitespace() {
+                after_dot = byte == b'.';
+            }
+            at += 1;
+        }
+    }
+    names
+}
+
+/// The length of the string literal `text` starts with (its quote to the matching
+/// one, backslash escapes skipped), or all of `text` when it is not closed.
+fn string_len(text: &str) -> usize {
+    let quote = text.as_bytes()[0];
+    let mut at = 1;
+    while at < text.len() {
+        match text.as_bytes()[at] {
+            b'\\' => at += 2,
+            byte if byte == quote => return at + 1,
+            _ => at += 1,
+        }
+    }
+    text.len()
 }
 
 /// The header (`if ...:`, `try:`) of the block whose statement starts at `at`: the
@@ -751,6 +879,20 @@ mod tests {
             "F.create(…)"
         );
         assert_eq!(one_line("F.create(\n    a)"), "F.create(…a)");
+    }
+
+    #[test]
+    fn template_names_are_the_names_read_at_the_root() {
+        assert_eq!(template_names("Factory.create({args})"), ["Factory"]);
+        assert_eq!(
+            template_names("{callee}.create_for_user({args})"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            template_names("make(Factory, {args}, mode='a.b', strict=True, n=1.5e3)"),
+            ["make", "Factory"]
+        );
+        assert_eq!(template_names("f\"{x}\" if ok else None"), ["ok"]);
     }
 
     #[test]

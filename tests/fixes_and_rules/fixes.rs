@@ -585,3 +585,165 @@ fn diff_shows_unsafe_fixes_only_with_unsafe_fixes() {
     );
     assert_eq!(repo.read_text("svc.py"), before);
 }
+
+/// A call rule whose template names `Factory`, and an import rule over a package
+/// with submodules.
+const SHADOW_CONFIG: &str = r#"version: 1
+src: ["."]
+rules:
+  - id: get-mgr
+    kind: call
+    target: pkg.core.get_mgr
+    replace-with: "Factory.create({args})"
+    requires-import: pkg.factory.Factory
+  - id: lib
+    kind: import
+    canonical: lib.new
+    deprecated: [lib.old]
+"#;
+
+/// `(row, applicability)` of every fix `check` offers for `path`, in output order.
+fn applicabilities(repo: &Repo, path: &str) -> Vec<(u64, String)> {
+    let json = repo
+        .canon(&["check", path, "--output-format", "json"])
+        .json();
+    json.as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|item| {
+            (
+                item["location"]["row"].as_u64().unwrap_or_default(),
+                item["fix"]["applicability"]
+                    .as_str()
+                    .unwrap_or("none")
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Runs `check --fix --unsafe-fixes` on `path` and asserts the file becomes `after`.
+fn unsafe_fix_gives(repo: &Repo, path: &str, after: &str) {
+    let out = repo.canon(&["check", "--fix", "--unsafe-fixes", path]);
+    assert_eq!(repo.read_text(path), after, "{out}");
+}
+
+#[test]
+fn call_fix_is_unsafe_where_a_parameter_or_local_binds_the_template_name() {
+    let repo = Repo::with_config(SHADOW_CONFIG);
+    let before = lines(&[
+        "from pkg.core import get_mgr",
+        "def g(Factory):",
+        "    return get_mgr(1)",
+        "def h():",
+        "    Factory = 3",
+        "    return get_mgr(2)",
+    ]);
+    repo.write("svc.py", &before);
+    let unsafe_ = |row: u64| (row, "unsafe".to_string());
+    assert_eq!(
+        applicabilities(&repo, "svc.py"),
+        vec![unsafe_(3), unsafe_(6)]
+    );
+    fix_refused(&repo, "svc.py", &before, &[]);
+    unsafe_fix_gives(
+        &repo,
+        "svc.py",
+        &lines(&[
+            "from pkg.core import get_mgr",
+            "from pkg.factory import Factory",
+            "def g(Factory):",
+            "    return Factory.create(1)",
+            "def h():",
+            "    Factory = 3",
+            "    return Factory.create(2)",
+        ]),
+    );
+}
+
+/// Every way a function binds a name makes it local to the whole function (a binding
+/// after the call too); an enclosing function's binding counts, a class body's does
+/// not for the functions inside it.
+#[test]
+fn call_fix_is_unsafe_for_every_kind_of_binding_in_an_enclosing_function() {
+    let repo = Repo::with_config(SHADOW_CONFIG);
+    let before = lines(&[
+        "from pkg.core import get_mgr",
+        "def after_the_call():",
+        "    x = get_mgr(1)",
+        "    Factory = x",
+        "def loop(items):",
+        "    for Factory in items:",
+        "        get_mgr(2)",
+        "def context(cm):",
+        "    with cm as Factory:",
+        "        get_mgr(3)",
+        "def handler():",
+        "    try:",
+        "        get_mgr(4)",
+        "    except ValueError as Factory:",
+        "        pass",
+        "def nested_def():",
+        "    def Factory():",
+        "        pass",
+        "    get_mgr(5)",
+        "def declares_global():",
+        "    global Factory",
+        "    get_mgr(6)",
+        "def outer(Factory):",
+        "    def inner():",
+        "        return get_mgr(7)",
+        "    return inner",
+        "def local_import():",
+        "    import other as Factory",
+        "    get_mgr(8)",
+        "def captures(value):",
+        "    match value:",
+        "        case [Factory]:",
+        "            get_mgr(9)",
+        "class Holder:",
+        "    Factory = 1",
+        "    def method(self):",
+        "        return get_mgr(10)",
+        "def plain():",
+        "    return get_mgr(11)",
+    ]);
+    repo.write("svc.py", &before);
+    let found = applicabilities(&repo, "svc.py");
+    let expected: Vec<(u64, String)> = [
+        (3, "unsafe"),
+        (7, "unsafe"),
+        (10, "unsafe"),
+        (13, "unsafe"),
+        (19, "unsafe"),
+        (22, "unsafe"),
+        (25, "unsafe"),
+        (29, "unsafe"),
+        (33, "unsafe"),
+        (37, "safe"),
+        (39, "safe"),
+    ]
+    .iter()
+    .map(|(row, applicability)| (*row, applicability.to_string()))
+    .collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn call_fix_is_unsafe_when_the_module_binds_the_template_name_otherwise() {
+    let repo = Repo::with_config(SHADOW_CONFIG);
+    for binding in [
+        "Factory = object()",
+        "for Factory in range(3): pass",
+        "try:\n    pass\nexcept ValueError as Factory:\n    pass",
+        "def f():\n    global Factory\n    Factory = 3",
+    ] {
+        let before =
+            format!("from pkg.core import get_mgr\n{binding}\ndef g():\n    return get_mgr(1)\n");
+        repo.write("svc.py", &before);
+        let found = applicabilities(&repo, "svc.py");
+        assert_eq!(found.len(), 1, "{binding}: {found:?}");
+        assert_eq!(found[0].1, "unsafe", "{binding}");
+        fix_refused(&repo, "svc.py", &before, &[]);
+    }
+}
