@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::{Binding, CallSite, ImportStmt, RefKind};
-use crate::rules::FileContext;
+use crate::rules::{is_under, FileContext};
 use crate::source::{indent_len, SourceText};
 use std::ops::Range;
 
@@ -107,6 +107,10 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
         }
         match &imported.asname {
             Some(local) => {
+                let old = imported.dotted.as_deref().unwrap_or(&imported.name);
+                if needs_dropped_package(file, *name_index, old, new, false) {
+                    applicability = Applicability::Unsafe;
+                }
                 let (module, last) = split_last(new);
                 if is_module_name(new) || module.is_empty() {
                     statements.push(format!("import {new} as {local}"));
@@ -117,7 +121,10 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
             None => {
                 let old = imported.dotted.as_deref().unwrap_or(&imported.name);
                 let (rewrites, consistent) = attribute_rewrites(file, *name_index, old, new);
-                if !consistent || !is_module_name(new) {
+                if !consistent
+                    || !is_module_name(new)
+                    || needs_dropped_package(file, *name_index, old, new, true)
+                {
                     applicability = Applicability::Unsafe;
                 }
                 extra_edits.extend(rewrites);
@@ -265,8 +272,24 @@ fn is_module_name(dotted: &str) -> bool {
         .starts_with(|c: char| c.is_lowercase() || c == '_')
 }
 
+/// The first part of a dotted name (`a` of `a.b.c`).
+fn root_of(dotted: &str) -> &str {
+    dotted.split('.').next().unwrap_or(dotted)
+}
+
+/// Whether import name `index` is a plain `import a.b.c` (no `as`, no `from`) that
+/// binds `root`: an attribute chain written through `root` may have been bound by it.
+fn binds_root_plainly(file: &FileContext, index: usize, root: &str) -> bool {
+    let imported = &file.model.names[index];
+    imported.asname.is_none()
+        && file.model.imports[imported.stmt].from_module.is_none()
+        && imported.bound_name() == Some(root)
+}
+
 /// Edits that rewrite attribute chains reached through `import old` (by import name
 /// `via`) onto `new`, and whether every chain through it stays correct afterwards.
+/// A chain through `old` written via another plain import of the same root (the one
+/// that bound the root last) is rewritten too.
 fn attribute_rewrites(
     file: &FileContext,
     via_name: usize,
@@ -274,14 +297,15 @@ fn attribute_rewrites(
     new: &str,
 ) -> (Vec<Edit>, bool) {
     let text = &file.source.text;
-    let same_root = old.split('.').next() == new.split('.').next();
+    let same_root = root_of(old) == root_of(new);
     let mut edits = Vec::new();
     let mut consistent = true;
     for reference in &file.model.references {
         let RefKind::Attribute { via, .. } = &reference.kind else {
             continue;
         };
-        if *via != via_name {
+        let own = *via == via_name;
+        if !own && !binds_root_plainly(file, *via, root_of(old)) {
             continue;
         }
         match reference.sub_chains().find(|(dotted, _)| *dotted == old) {
@@ -293,10 +317,59 @@ fn attribute_rewrites(
                     consistent = false;
                 }
             }
-            None => consistent &= same_root,
+            None if own => consistent &= same_root,
+            None => {}
         }
     }
     (edits, consistent)
+}
+
+/// Whether a use in the file needs a package that import name `name_index` loads
+/// (`old` or one above it, below the root) and that its fix, importing `new`
+/// instead, no longer loads (`lib.old.foo` after `import lib.old.sub` becomes
+/// `import lib.new.sub`): an attribute chain through a plain import of the same root
+/// that reaches such a package, is not rewritten by the fix (chains through `old`
+/// are when `rewritten`) and goes through no other plain import's module.
+fn needs_dropped_package(
+    file: &FileContext,
+    name_index: usize,
+    old: &str,
+    new: &str,
+    rewritten: bool,
+) -> bool {
+    let root = root_of(old);
+    file.model.references.iter().any(|reference| {
+        let RefKind::Attribute { via, .. } = &reference.kind else {
+            return false;
+        };
+        if !binds_root_plainly(file, *via, root) {
+            return false;
+        }
+        let chains: smallvec::SmallVec<[&str; 4]> =
+            reference.sub_chains().map(|(dotted, _)| dotted).collect();
+        if rewritten && chains.contains(&old) {
+            return false;
+        }
+        if chains
+            .iter()
+            .any(|dotted| imported_elsewhere(file, name_index, root, dotted))
+        {
+            return false;
+        }
+        chains
+            .iter()
+            .any(|dotted| dotted.contains('.') && is_under(old, dotted) && !is_under(new, dotted))
+    })
+}
+
+/// Whether a plain import of `root` other than import name `name_index` imports
+/// exactly `dotted` (the chains through it are that import's to keep or rewrite).
+fn imported_elsewhere(file: &FileContext, name_index: usize, root: &str, dotted: &str) -> bool {
+    file.model.names.iter().enumerate().any(|(index, other)| {
+        index != name_index
+            && other.dotted.as_deref() == Some(dotted)
+            && binds_root_plainly(file, index, root)
+    })
 }
 
 /// True when another, unflagged import already binds `local` to `new`.

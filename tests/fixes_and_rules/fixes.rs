@@ -747,3 +747,93 @@ fn call_fix_is_unsafe_when_the_module_binds_the_template_name_otherwise() {
         fix_refused(&repo, "svc.py", &before, &[]);
     }
 }
+
+/// `import lib.old.sub` also loads `lib.old`: a use of `lib.old.foo` the fix leaves
+/// alone would fail once the statement imports `lib.new.sub` instead.
+#[test]
+fn plain_import_fix_is_unsafe_when_a_use_goes_under_the_deprecated_package() {
+    let repo = Repo::with_config(SHADOW_CONFIG);
+    let before = lines(&["import lib.old.sub", "print(lib.old.foo())"]);
+    repo.write("use.py", &before);
+    assert_eq!(
+        applicabilities(&repo, "use.py"),
+        vec![(1, "unsafe".to_string())]
+    );
+    fix_refused(&repo, "use.py", &before, &[]);
+    unsafe_fix_gives(
+        &repo,
+        "use.py",
+        &lines(&["import lib.new.sub", "print(lib.old.foo())"]),
+    );
+}
+
+#[test]
+fn plain_import_fix_stays_safe_when_its_uses_are_rewritten() {
+    let repo = Repo::with_config(SHADOW_CONFIG);
+    repo.write(
+        "use.py",
+        lines(&[
+            "import lib.old.sub",
+            "print(lib.old.sub.foo(), lib.other.x)",
+        ]),
+    );
+    repo.canon(&["check", "--fix", "use.py"]).code(0);
+    assert_eq!(
+        repo.read_text("use.py"),
+        lines(&[
+            "import lib.new.sub",
+            "print(lib.new.sub.foo(), lib.other.x)"
+        ])
+    );
+    repo.write(
+        "alias.py",
+        lines(&["import lib.old.sub as s", "print(s.foo())"]),
+    );
+    repo.canon(&["check", "--fix", "alias.py"]).code(0);
+    assert_eq!(
+        repo.read_text("alias.py"),
+        lines(&["import lib.new.sub as s", "print(s.foo())"])
+    );
+}
+
+/// A chain through `lib` is written through whichever import bound `lib` last; each
+/// import's fix rewrites the chains that go through the module it imports.
+#[test]
+fn plain_imports_sharing_a_root_each_rewrite_their_own_uses() {
+    let repo = Repo::with_config(SHADOW_CONFIG);
+    repo.write(
+        "use.py",
+        lines(&[
+            "import lib.old.sub",
+            "import lib.old.other",
+            "print(lib.old.sub.foo(), lib.old.other.y)",
+        ]),
+    );
+    let out = repo.canon(&["check", "--fix", "use.py"]);
+    out.code(0);
+    assert_eq!(
+        repo.read_text("use.py"),
+        lines(&[
+            "import lib.new.sub",
+            "import lib.new.other",
+            "print(lib.new.sub.foo(), lib.new.other.y)",
+        ]),
+        "{out}"
+    );
+}
+
+/// An aliased import loads `lib.old` too: a use through another import's `lib` that
+/// relies on it makes the fix unsafe.
+#[test]
+fn aliased_import_fix_is_unsafe_when_another_use_relies_on_its_package() {
+    let repo = Repo::with_config(SHADOW_CONFIG);
+    let before = lines(&[
+        "import lib.old.sub as s",
+        "import lib.util",
+        "print(s.f(), lib.util.g(), lib.old.sub.h())",
+    ]);
+    repo.write("use.py", &before);
+    let found = applicabilities(&repo, "use.py");
+    assert_eq!(found[0], (1, "unsafe".to_string()), "{found:?}");
+    fix_refused(&repo, "use.py", &before, &[]);
+}
