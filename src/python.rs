@@ -782,7 +782,11 @@ impl<'a> Builder<'a> {
     fn bind(&mut self, name: &str, binding: Binding) {
         // A comprehension's binding is noted in the function around it, whose
         // `LocalScope` its calls are judged by (so a fix there errs towards unsafe).
-        let noted = self.scopes.iter_mut().rev().find(|scope| !scope.is_comprehension);
+        let noted = self
+            .scopes
+            .iter_mut()
+            .rev()
+            .find(|scope| !scope.is_comprehension);
         // The module's bindings are judged from `module_bindings` alone.
         if let Some(scope) = noted.filter(|scope| scope.id.is_some()) {
             scope.note(name, binding.clone());
