@@ -300,23 +300,27 @@ fn check_staged(
         .unwrap_or_default()
         .into_iter()
         .collect::<Result<Vec<Checked>, String>>()?;
-    checked.sort_unstable_by(|a, b| a.input.path.cmp(&b.input.path));
+    checked.sort_unstable_by(|a, b| {
+        (&a.input.path, &a.input.disk_path).cmp(&(&b.input.path, &b.input.disk_path))
+    });
     Ok((checked, unmerged_notes(unmerged, "resolved and staged")))
 }
 
 fn stdin_input(project: &Project, path: &Path, changed: bool) -> Result<FileInput, String> {
-    let relative = project.ws.relative(path)?;
+    let disk_path = project.ws.relative_path(path)?;
+    let relative = gitsource::slash_path(&disk_path);
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
         .map_err(|error| format!("cannot read stdin: {error}"))?;
     let lines = if changed {
-        gitsource::buffer_changes(&project.ws, &relative, &bytes)?
+        gitsource::buffer_changes(&project.ws, &disk_path, &bytes)?
     } else {
         LineSet::All
     };
     Ok(FileInput {
         path: relative,
+        disk_path,
         content: Content::Bytes(bytes),
         changed: lines,
         prefilter: false,
@@ -342,7 +346,7 @@ fn check_all(
     handling: Handling,
 ) -> Result<Vec<Checked>, String> {
     // The results keep this order: sorting the inputs is cheaper than the results.
-    inputs.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    inputs.sort_unstable_by(|a, b| (&a.path, &a.disk_path).cmp(&(&b.path, &b.disk_path)));
     inputs
         .into_par_iter()
         .map(|input| check_one(checker, input, handling))
@@ -566,7 +570,7 @@ impl FixRun<'_> {
             summary.fixed += result.fixed;
             return Ok((result.remaining, false));
         }
-        let absolute = self.project.absolute(&input.path);
+        let absolute = self.project.absolute(&input.disk_path);
         let mut to_write = new_bytes;
         let mut count = result.fixed;
         if self.from_git {

@@ -49,8 +49,12 @@ pub type Emit<'a> = &'a mut dyn FnMut(Deferred);
 /// One file to check.
 #[derive(Debug)]
 pub struct FileInput {
-    /// Relative to the project root, with `/` separators.
+    /// Relative to the project root, with `/` separators (a name that is not UTF-8
+    /// is shown with U+FFFD in place of its bad bytes).
     pub path: String,
+    /// The same path as the file system names it, relative to the project root: exact
+    /// even when the name is not UTF-8. Fixes read and write the file there.
+    pub disk_path: PathBuf,
     pub content: Content,
     pub changed: LineSet,
     /// True for files found by walking a directory: those are parsed only when their
@@ -127,15 +131,21 @@ impl Workspace {
 
     /// `arg` (relative to the working directory) as a root-relative path.
     pub fn relative(&self, arg: &Path) -> GitResult<String> {
+        Ok(slash_path(&self.relative_path(arg)?))
+    }
+
+    /// `arg` (relative to the working directory) as a root-relative path the file
+    /// system can open (exact even when it is not UTF-8, unlike [`Workspace::relative`]).
+    pub fn relative_path(&self, arg: &Path) -> GitResult<PathBuf> {
         let absolute = normalize(&self.cwd.join(arg));
-        let relative = absolute.strip_prefix(&self.root).map_err(|_| {
-            format!(
+        match absolute.strip_prefix(&self.root) {
+            Ok(relative) => Ok(relative.to_path_buf()),
+            Err(_) => Err(format!(
                 "{}: path is outside the repository {}",
                 arg.display(),
                 self.root.display()
-            )
-        })?;
-        Ok(slash_path(relative))
+            )),
+        }
     }
 
     fn pathspecs(&self, paths: &[PathBuf]) -> GitResult<Vec<String>> {
@@ -254,6 +264,8 @@ fn find_renames(diff: &mut git2::Diff<'_>) -> GitResult<()> {
 /// A changed file found in a diff: its new path, new blob, and changed lines.
 struct Changed {
     path: String,
+    /// The new path as git stores it (its bytes kept even when they are not UTF-8).
+    disk_path: PathBuf,
     blob: Oid,
     lines: LineSet,
 }
@@ -284,9 +296,10 @@ fn changed_files(
         ) {
             continue;
         }
-        let Some(path) = new_file.path().map(slash_path) else {
+        let Some(disk_path) = new_file.path() else {
             continue;
         };
+        let path = slash_path(disk_path);
         if !is_python_path(&path) || !in_specs(&path, specs) {
             continue;
         }
@@ -297,6 +310,7 @@ fn changed_files(
         };
         files.push(Changed {
             path,
+            disk_path: disk_path.to_path_buf(),
             blob: new_file.id(),
             lines,
         });
@@ -357,6 +371,7 @@ fn blob_inputs(
             let bytes = read_blob(repo, &changed.path, changed.blob)?;
             Ok(FileInput {
                 path: changed.path,
+                disk_path: changed.disk_path,
                 content: Content::Bytes(bytes),
                 changed: changed.lines,
                 prefilter: false,
@@ -475,6 +490,7 @@ fn staged_file_inputs(
                 Some(old) => blob_changes(&old, &new),
                 None => LineSet::All,
             },
+            disk_path: PathBuf::from(&path),
             path,
             content: Content::Bytes(new),
             prefilter: false,
@@ -653,8 +669,9 @@ pub fn worktree_changes(
         .into_iter()
         .filter(|changed| !unmerged.contains(&changed.path))
         .map(|changed| FileInput {
-            content: Content::Disk(ws.root.join(&changed.path)),
+            content: Content::Disk(ws.root.join(&changed.disk_path)),
             path: changed.path,
+            disk_path: changed.disk_path,
             changed: changed.lines,
             prefilter: false,
         })
@@ -715,28 +732,26 @@ pub fn between_refs(
 
 /// The lines of `buffer` that differ from `path` as committed in HEAD (every line
 /// when HEAD has no such file, or there is no repository or HEAD).
-pub fn buffer_changes(ws: &Workspace, path: &str, buffer: &[u8]) -> GitResult<LineSet> {
+pub fn buffer_changes(ws: &Workspace, path: &Path, buffer: &[u8]) -> GitResult<LineSet> {
     let Some(repo) = ws.repo.as_ref() else {
         return Ok(LineSet::All);
     };
     let Some(tree) = head_tree(repo)? else {
         return Ok(LineSet::All);
     };
-    let Ok(entry) = tree.get_path(Path::new(path)) else {
+    let Ok(entry) = tree.get_path(path) else {
         return Ok(LineSet::All);
     };
     let Ok(blob) = repo.find_blob(entry.id()) else {
         return Ok(LineSet::All);
     };
     let mut options = diff_options(&[]);
-    let patch = Patch::from_blob_and_buffer(
-        &blob,
-        Some(Path::new(path)),
-        buffer,
-        Some(Path::new(path)),
-        Some(&mut options),
-    )
-    .map_err(|error| format!("{path}: cannot diff against HEAD: {}", error.message()))?;
+    let patch =
+        Patch::from_blob_and_buffer(&blob, Some(path), buffer, Some(path), Some(&mut options))
+            .map_err(|error| {
+                let path = path.display();
+                format!("{path}: cannot diff against HEAD: {}", error.message())
+            })?;
     if patch.delta().flags().is_binary() {
         return Ok(LineSet::All);
     }
@@ -786,9 +801,12 @@ pub fn worktree_files(
             inputs.extend(file_input(&ws.root, &absolute, keep, false));
         }
     }
-    // Named files (no prefilter) sort before the same path walked, and are kept.
-    inputs.par_sort_unstable_by(|a, b| (&a.path, a.prefilter).cmp(&(&b.path, b.prefilter)));
-    inputs.dedup_by(|later, kept| later.path == kept.path);
+    // Named files (no prefilter) sort before the same file walked, and are kept. Two
+    // names that differ only in bytes that are not UTF-8 are two files.
+    inputs.par_sort_unstable_by(|a, b| {
+        (&a.path, &a.disk_path, a.prefilter).cmp(&(&b.path, &b.disk_path, b.prefilter))
+    });
+    inputs.dedup_by(|later, kept| later.disk_path == kept.disk_path);
     Ok(inputs)
 }
 
@@ -887,14 +905,14 @@ fn file_input(
     keep: &(dyn Fn(&str) -> bool + Sync),
     prefilter: bool,
 ) -> Option<FileInput> {
-    let (normal, path) = match plain_relative(root, absolute) {
+    let (normal, path, disk_path) = match plain_relative(root, absolute) {
         // `absolute` names the same file: `root`, then the components of `path`,
         // maybe with `.` and empty ones between.
-        Some(path) => (absolute.to_path_buf(), path),
+        Some(path) => (absolute.to_path_buf(), path.clone(), PathBuf::from(path)),
         None => {
             let normal = normalize(absolute);
-            let path = slash_path(normal.strip_prefix(root).ok()?);
-            (normal, path)
+            let disk_path = normal.strip_prefix(root).ok()?.to_path_buf();
+            (normal, slash_path(&disk_path), disk_path)
         }
     };
     if !is_python_path(&path) || !keep(&path) {
@@ -903,6 +921,7 @@ fn file_input(
     Some(FileInput {
         content: Content::Disk(normal),
         path,
+        disk_path,
         changed: LineSet::All,
         prefilter,
     })

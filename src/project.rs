@@ -66,7 +66,7 @@ impl Project {
     }
 
     /// The absolute path of a root-relative path.
-    pub fn absolute(&self, path: &str) -> PathBuf {
+    pub fn absolute(&self, path: &Path) -> PathBuf {
         self.ws.root.join(path)
     }
 }

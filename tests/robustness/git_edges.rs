@@ -587,3 +587,54 @@ fn named_fifo_or_device_is_refused_without_waiting() {
         vec![("ok.py".into(), 1, 27, "CAN001".into())]
     );
 }
+
+/// A file name that is not UTF-8 is reported (its bad bytes shown as U+FFFD), and
+/// `--fix` reads and writes the file under its real name, in every mode; the other
+/// files are fixed too. Two names that differ only in such bytes are two files.
+#[test]
+fn non_utf8_file_names_are_checked_and_fixed() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let repo = Repo::std();
+    let names = [&b"c\xffd.py"[..], &b"c\xfed.py"[..]];
+    let write_all = || {
+        for name in names {
+            fs::write(repo.root.join(OsStr::from_bytes(name)), OLD_IMPORT).unwrap();
+        }
+        repo.write("z.py", OLD_IMPORT);
+    };
+    let assert_fixed = |what: &str| {
+        for name in names {
+            let text = fs::read_to_string(repo.root.join(OsStr::from_bytes(name))).unwrap();
+            assert_eq!(text, NEW_IMPORT, "{what}: {name:?}");
+        }
+        assert_eq!(repo.read_string("z.py"), NEW_IMPORT, "{what}");
+    };
+    write_all();
+    repo.git(&["add", "-A"]);
+    let shown = ("c\u{fffd}d.py".to_string(), 1, 27, "CAN001".to_string());
+    let both = vec![
+        shown.clone(),
+        shown,
+        ("z.py".into(), 1, 27, "CAN001".into()),
+    ];
+    for mode in [&["."][..], &["--staged"][..], &["--changed"][..]] {
+        let out = repo.concise(&[&["check"][..], mode].concat());
+        out.assert_code(1);
+        assert_eq!(out.locs(), both, "{mode:?}");
+    }
+
+    // The index keeps the violations until the fixes are staged: exit 1.
+    let out = repo.canon(&["check", "--staged", "--fix"]).run();
+    out.assert_code(1);
+    assert!(!out.stdout.contains("unstaged changes"), "{}", out.stdout);
+    assert_fixed("--staged --fix");
+
+    for mode in [&["."][..], &["--changed"][..]] {
+        write_all();
+        let out = repo.canon(&[&["check", "--fix"][..], mode].concat()).run();
+        out.assert_code(0);
+        assert!(out.stderr.is_empty(), "{mode:?}: {}", out.stderr);
+        assert_fixed(&format!("{mode:?}"));
+    }
+}
