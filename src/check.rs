@@ -140,8 +140,9 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
             .then_some(&printer),
     };
     let (checked, notes) = check_inputs(&project, &checker, &mode, args, handling)?;
+    // Notes name files (and may quote them): escaped like every other message.
     for note in &notes {
-        eprintln!("canon: {note}");
+        eprintln!("canon: {}", crate::output::escape(note));
     }
     // Block-buffered: a big scan prints thousands of lines.
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -511,10 +512,9 @@ impl FixRun<'_> {
         match verify(self.checker, path, source, model, &result.text) {
             Ok(bytes) => Some((bytes, result)),
             Err(reason) => {
-                eprintln!(
-                    "canon: {}: fixes not applied: {reason}",
-                    crate::output::escape(path)
-                );
+                // The reason may quote the source (a parser's message names the token).
+                let note = format!("{path}: fixes not applied: {reason}");
+                eprintln!("canon: {}", crate::output::escape(&note));
                 summary.refused.push(path.to_string());
                 None
             }

@@ -83,7 +83,8 @@ fn usage_error(error: &clap::Error) -> ExitCode {
         })
         .filter(|command| !command.is_empty())
         .unwrap_or_else(named_command);
-    let what = what.trim_start_matches("error: ");
+    // clap quotes the offending argument as given, control characters and all.
+    let what = output::escape(what.trim_start_matches("error: "));
     eprintln!("canon: error: {what} (see `{command} --help`)");
     ExitCode::from(2)
 }

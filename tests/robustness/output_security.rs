@@ -254,3 +254,72 @@ fn hostile_yaml_configs_are_rejected() {
         out.one_error_line();
     }
 }
+
+/// The note that `--fix`/`--diff` refuse a file that does not parse quotes the
+/// parser's message, which quotes the source: escaped like the rest of stderr.
+#[test]
+fn fix_refusal_note_escapes_the_parsers_message() {
+    let repo = Repo::std();
+    repo.write("esc.py", format!("{OLD_IMPORT}x = 1 \x1b[2J\n"));
+    // `--diff` exits 0: it shows no change.
+    for (flag, code) in [("--fix", 1), ("--diff", 0)] {
+        let out = repo.canon(&["check", flag, "esc.py"]).run();
+        out.assert_code(code);
+        assert_no_raw_controls(flag, &out.stderr);
+        assert!(
+            out.stderr
+                .contains("esc.py: fixes not applied: the file does not parse (")
+                && out.stderr.contains("\\x1b"),
+            "{flag}: {}",
+            out.stderr
+        );
+    }
+    assert_eq!(
+        repo.read_string("esc.py"),
+        format!("{OLD_IMPORT}x = 1 \x1b[2J\n")
+    );
+}
+
+/// The note naming an unmerged path (a merge conflict) escapes the file name.
+#[test]
+fn unmerged_note_escapes_the_file_name() {
+    let name = "con\x1b[2Jflict\x07.py";
+    let repo = Repo::std();
+    repo.write(name, "x = 1\n");
+    repo.commit_all("base");
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.write(name, "x = 2\n");
+    repo.commit_all("side");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write(name, "x = 3\n");
+    repo.commit_all("main");
+    assert!(
+        !repo.git_status(&["merge", "-q", "side"]),
+        "merge must conflict"
+    );
+    for mode in ["--staged", "--changed"] {
+        let out = repo.canon(&["check", mode]).run();
+        out.assert_code(0);
+        assert_no_raw_controls(mode, &out.stderr);
+        assert!(
+            out.stderr
+                .contains("con\\x1b[2Jflict\\x07.py: unmerged (merge conflict)"),
+            "{mode}: {}",
+            out.stderr
+        );
+    }
+}
+
+/// A usage error quotes the offending argument as given: escaped too.
+#[test]
+fn usage_errors_escape_the_quoted_argument() {
+    let repo = Repo::std();
+    for args in [
+        &["check", "--output-format", "x\ry\x1b[2J"][..],
+        &["check", "--bogus\r\x07"][..],
+    ] {
+        let out = repo.canon(args).run();
+        out.assert_code(2);
+        assert_no_raw_controls("stderr", out.one_error_line());
+    }
+}
