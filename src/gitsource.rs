@@ -794,8 +794,9 @@ pub fn worktree_files(
                 .map_err(|error| format!("{}: {}", arg.display(), io_reason(&error)))?;
             if !target.is_file() {
                 return Err(format!(
-                    "{}: not a regular file (a FIFO, socket or device); nothing to check",
-                    arg.display()
+                    "{}: {}",
+                    arg.display(),
+                    not_checked(ws, &absolute, &target)
                 ));
             }
             inputs.extend(file_input(&ws.root, &absolute, keep, false));
@@ -808,6 +809,24 @@ pub fn worktree_files(
     });
     inputs.dedup_by(|later, kept| later.disk_path == kept.disk_path);
     Ok(inputs)
+}
+
+/// Why a path named on the command line that is neither a directory nor a regular
+/// file (`target` is what it resolves to) is not checked.
+fn not_checked(ws: &Workspace, absolute: &Path, target: &std::fs::Metadata) -> String {
+    if !target.is_dir() {
+        return "not a regular file (a FIFO, socket or device); nothing to check".to_string();
+    }
+    // A directory reached through a symlink: walks never follow symlinks.
+    let inside = std::fs::canonicalize(absolute).is_ok_and(|real| real.starts_with(&ws.root));
+    if inside {
+        "a symlink to a directory; symlinks are not followed: name the directory itself".to_string()
+    } else {
+        let root = ws.root.display();
+        format!(
+            "a symlink to a directory outside the repository {root}; symlinks are not followed, nothing to check"
+        )
+    }
 }
 
 /// Whose ignore rules apply to a walked directory besides its own and its

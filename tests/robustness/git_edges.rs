@@ -638,3 +638,37 @@ fn non_utf8_file_names_are_checked_and_fixed() {
         assert_fixed(&format!("{mode:?}"));
     }
 }
+
+/// A symlink to a directory, named on the command line, is not followed: exit 2 with
+/// a message that says so (not that it is a FIFO or a device), for a directory
+/// outside the repository and inside it alike.
+#[test]
+fn named_symlink_to_a_directory_says_it_is_not_followed() {
+    let repo = Repo::std();
+    let outside = repo.base.join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("mod.py"), OLD_IMPORT).unwrap();
+    symlink(&outside, repo.path("sub")).unwrap();
+    repo.write("real/mod.py", OLD_IMPORT);
+    symlink("real", repo.path("alias")).unwrap();
+
+    let out = repo.canon(&["check", "sub", "--fix"]).run();
+    out.assert_code(2);
+    assert_eq!(
+        out.one_error_line(),
+        format!(
+            "canon: error: sub: a symlink to a directory outside the repository {}; symlinks are not followed, nothing to check",
+            repo.root.display()
+        )
+    );
+    assert_eq!(
+        fs::read_to_string(outside.join("mod.py")).unwrap(),
+        OLD_IMPORT
+    );
+    let out = repo.canon(&["check", "alias"]).run();
+    out.assert_code(2);
+    assert_eq!(
+        out.one_error_line(),
+        "canon: error: alias: a symlink to a directory; symlinks are not followed: name the directory itself"
+    );
+}
