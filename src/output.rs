@@ -383,22 +383,45 @@ pub fn summary_line(totals: &Totals, diagnostics: &[Diagnostic], summary: &Summa
             totals.findings, totals.fixable, totals.files
         )
     };
-    if summary.fixing {
+    if let Some(fixes) = fix_summary(diagnostics, summary) {
         line.push('\n');
-        line.push_str(&fix_summary(diagnostics, summary));
+        line.push_str(&fixes);
     }
     line
 }
 
-/// How many violations `--fix` fixed, how many remain and why.
-fn fix_summary(diagnostics: &[Diagnostic], summary: &Summary) -> String {
-    use crate::diagnostic::Applicability;
-    if summary.staged {
-        return format!(
+/// How many violations `--fix` fixed, how many remain and why; None when fixes were
+/// not asked for, or nothing was fixed and nothing remains.
+fn fix_summary(diagnostics: &[Diagnostic], summary: &Summary) -> Option<String> {
+    if !summary.fixing || (summary.fixed == 0 && diagnostics.is_empty()) {
+        return None;
+    }
+    if summary.staged && summary.fixed > 0 {
+        return Some(format!(
             "Fixed {} violations in the working tree; review and stage them (git add) to commit the fixes.",
             summary.fixed
-        );
+        ));
     }
+    let reasons = unfixed_reasons(diagnostics, summary);
+    let mut text = if summary.fixed == 0 {
+        "No fixes applied".to_string()
+    } else {
+        format!(
+            "Fixed {} violations; {} remain",
+            summary.fixed,
+            diagnostics.len()
+        )
+    };
+    if !reasons.is_empty() {
+        text.push_str(&format!(": {}", reasons.join(", ")));
+    }
+    text.push('.');
+    Some(text)
+}
+
+/// Why the remaining `diagnostics` were not fixed, one phrase per reason.
+fn unfixed_reasons(diagnostics: &[Diagnostic], summary: &Summary) -> Vec<String> {
+    use crate::diagnostic::Applicability;
     let count = |wanted: Option<Applicability>| {
         diagnostics
             .iter()
@@ -439,16 +462,7 @@ fn fix_summary(diagnostics: &[Diagnostic], summary: &Summary) -> String {
         }
         reasons.push(why);
     }
-    let mut text = format!(
-        "Fixed {} violations; {} remain",
-        summary.fixed,
-        diagnostics.len()
-    );
-    if !reasons.is_empty() {
-        text.push_str(&format!(": {}", reasons.join(", ")));
-    }
-    text.push('.');
-    text
+    reasons
 }
 
 fn sarif_level(severity: Severity) -> &'static str {

@@ -317,6 +317,52 @@ fn staged_fix_with_unstaged_changes_leaves_the_work_tree_alone() {
     );
 }
 
+/// When `--fix` fixes nothing, the summary does not claim fixes nor ask to stage
+/// them: nothing is added to a clean result, and what remains says why it was not
+/// fixed.
+#[test]
+fn fix_that_fixes_nothing_says_so_and_asks_for_nothing() {
+    let repo = staged_repo();
+    repo.write("svc.py", lines(&["import os", "import sys"]));
+    repo.add(&["svc.py"]);
+    for args in [
+        &["check", "--staged", "--fix"][..],
+        &["check", "--fix", "svc.py"][..],
+    ] {
+        let out = repo.canon(args);
+        out.code(0);
+        assert_eq!(out.stdout, "All checks passed!\n", "{args:?}\n{out}");
+    }
+    // Held back (unstaged changes): nothing fixed, and the reason given.
+    repo.write(
+        "svc.py",
+        lines(&["import os", "from app.ws.manager import WSManager"]),
+    );
+    repo.add(&["svc.py"]);
+    repo.write(
+        "svc.py",
+        lines(&["import os", "from app.ws.manager import WSManager", "x = 1"]),
+    );
+    let out = repo.canon(&["check", "--staged", "--fix"]);
+    out.code(1);
+    assert!(!out.stdout.contains("git add"), "{out}");
+    assert!(
+        out.stdout.ends_with(
+            "No fixes applied: 1 could not be applied (1 files have unstaged changes).\n"
+        ),
+        "{out}"
+    );
+    // Only a violation with no automatic fix.
+    repo.write("manual.py", "import app.ws\nx = app.ws.manager.WSManager\n");
+    let out = repo.canon(&["check", "--fix", "manual.py"]);
+    out.code(1);
+    assert!(
+        out.stdout
+            .ends_with("No fixes applied: 1 have no automatic fix.\n"),
+        "{out}"
+    );
+}
+
 #[test]
 fn staged_fix_on_a_clean_file_fixes_the_work_tree_but_not_the_index() {
     let repo = staged_repo();
