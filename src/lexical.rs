@@ -87,6 +87,9 @@ enum NameUse {
     Parameter(Range<usize>),
     /// The name of a keyword argument in a call.
     KeywordName,
+    /// The target of a comprehension's (first) `for`: bound in the comprehension's
+    /// own scope, where it shadows the name in these parts of the text.
+    ComprehensionTarget([Range<usize>; 2]),
 }
 
 /// The operator right after a name.
@@ -373,6 +376,7 @@ impl<'a> Resolver<'a> {
         self.import_bindings(name)?;
         let mut loads = Vec::new();
         let mut rebindings = Vec::new();
+        let mut shadowed: Vec<Range<usize>> = Vec::new();
         for at in self.occurrences(name) {
             let end = at + name.len();
             if self.comment_at(at).is_some() || self.in_import(at) {
@@ -410,8 +414,10 @@ impl<'a> Resolver<'a> {
                     start: body.start,
                     scope: Some(body),
                 }),
+                NameUse::ComprehensionTarget(parts) => shadowed.extend(parts),
             }
         }
+        loads.retain(|at| !shadowed.iter().any(|part| part.contains(at)));
         Ok(Uses { loads, rebindings })
     }
 
@@ -433,10 +439,8 @@ impl<'a> Resolver<'a> {
         if self.is_for_target(at, end, before) {
             return Ok(NameUse::Rebinding);
         }
-        if self.is_comprehension_target(end, before) {
-            // Bound in the comprehension's own scope: which uses it shadows is the
-            // parser's to say.
-            return Err(Unresolved);
+        if let Some(shadowed) = self.comprehension_shadow(at, end, before)? {
+            return Ok(NameUse::ComprehensionTarget(shadowed));
         }
         match next_byte {
             Some(b'.' | b'(' | b'[') => return Ok(NameUse::Load),
@@ -538,10 +542,91 @@ impl<'a> Resolver<'a> {
             })
     }
 
-    /// True when the name ending at `end` follows a `for` that does not start a
-    /// statement: a comprehension's target.
-    fn is_comprehension_target(&self, end: usize, before: Option<usize>) -> bool {
-        self.for_keyword(end, before).is_some()
+    /// For the name at `at..end` that is the whole target of a comprehension's `for`
+    /// (`before` is the code byte before it): the parts of the comprehension where
+    /// it shadows the name, which are all of it but its first iterable (run in the
+    /// scope around it). None when the name is no such target; Unresolved for the
+    /// target of a later `for` or of a comprehension in a lambda.
+    fn comprehension_shadow(
+        &self,
+        at: usize,
+        end: usize,
+        before: Option<usize>,
+    ) -> Resolved<Option<[Range<usize>; 2]>> {
+        let Some(keyword) = self.for_keyword(end, before) else {
+            return Ok(None);
+        };
+        let line = self.logical_line(at);
+        let in_lambda = memchr::memmem::find_iter(&self.bytes[line.start..at], b"lambda")
+            .any(|offset| self.word_ending_at(line.start + offset + 5) == Some("lambda"));
+        let (open, close) = self.enclosing_brackets(at).ok_or(Unresolved)?;
+        if in_lambda || self.keyword_at_depth(open + 1, close, &["for"]) != Some(keyword) {
+            return Err(Unresolved);
+        }
+        let iterable = self.word_end(self.skip_blanks(end));
+        let iterable_end = self
+            .keyword_at_depth(iterable, close, &["for", "if"])
+            .unwrap_or(close);
+        Ok(Some([open + 1..iterable, iterable_end..close]))
+    }
+
+    /// The innermost brackets around `at` in its logical line: where they open and
+    /// close.
+    fn enclosing_brackets(&self, at: usize) -> Option<(usize, usize)> {
+        let line = self.logical_line(at);
+        let mut opens = Vec::new();
+        self.visit_code(line.start, at, |position, byte| {
+            match byte {
+                b'(' | b'[' | b'{' => opens.push(position),
+                b')' | b']' | b'}' => {
+                    opens.pop();
+                }
+                _ => {}
+            }
+            true
+        });
+        let open = *opens.last()?;
+        let mut nested = 0usize;
+        let mut close = None;
+        self.visit_code(at, line.end, |position, byte| {
+            match byte {
+                b'(' | b'[' | b'{' => nested += 1,
+                b')' | b']' | b'}' if nested == 0 => {
+                    close = Some(position);
+                    return false;
+                }
+                b')' | b']' | b'}' => nested -= 1,
+                _ => {}
+            }
+            true
+        });
+        Some((open, close?))
+    }
+
+    /// Where the first of `words` starts as a whole word in the code of `from..to`
+    /// outside any brackets opened there.
+    fn keyword_at_depth(&self, from: usize, to: usize, words: &[&str]) -> Option<usize> {
+        let mut depth = 0usize;
+        let mut found = None;
+        self.visit_code(from, to, |position, byte| {
+            match byte {
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                _ if depth == 0
+                    && is_ident_start(byte)
+                    && (position == 0 || !is_ident_continue(self.bytes[position - 1])) =>
+                {
+                    let word = &self.text[position..self.word_end(position)];
+                    if words.contains(&word) {
+                        found = Some(position);
+                        return false;
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+        found
     }
 
     /// True when a name right after the code byte `before` can only be an operand
@@ -1335,6 +1420,14 @@ mod tests {
             "def f():\n    for models in models.each():\n        models.Q\n    models.R\n\nmodels.S\n",
             "async def f():\n    async for models in x:\n        models.Q\n    return models.R\n",
             "for models in range(3):\n    pass\nmodels.Q\n",
+            // Comprehension targets bind in the comprehension's own scope: the first
+            // iterable runs outside it.
+            "def f(xs):\n    a = [models.E for models in xs]\n    return models.F\n",
+            "def f(xs):\n    a = {models.K: 1 for models in models.all() if models.X}\n    return models.G\n",
+            "a = (models.H for models in (models.A, models.B) for y in models.C)\nb = models.I\n",
+            "a = [[models.J for models in ys] for ys in models.L]\n",
+            "x = [models for models in models.all()]\n",
+            "a = {models.K: 1 for models in xs if models}\n",
             // Reads the text shows plainly.
             "x = models\ny = models or models.Q\nz = models if models.A else models\nw = models in ys\n",
             "v = [models for _ in y]\nu = models == 1\nt = {models: models.K}\ns = a[models]\nr = models + 1\n",
@@ -1398,12 +1491,9 @@ mod tests {
             "*models, = x\n",
             "models, a = x\n",
             "for a, models in x:\n    pass\n",
-            "x = [models for models in models.all()]\n",
             "f = lambda: [x for models in y]\nmodels.Q\n",
-            "a = {models.K: 1 for models in xs if models}\n",
-            // Comprehension targets bind in the comprehension's own scope.
-            "def f(xs):\n    a = [models.E for models in xs]\n    return models.F\n",
-            "a = (models.H for models in xs)\nb = models.I\n",
+            // A later `for`'s target.
+            "a = [1 for x in y for models in models.all()]\n",
         ] {
             unresolved(&format!("{header}{body}"), &["models"]);
         }
