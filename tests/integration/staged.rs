@@ -121,8 +121,9 @@ fn staged_edit_of_one_line_of_multiline_import_reports_all_its_names() {
     assert_eq!(out.locs(), vec![loc("a.py", 2, 5, "ws-manager")]);
 }
 
-#[test]
-fn staged_rename_with_edit_reports_only_the_edited_line() {
+/// A committed module `git mv`-ed to a new name with line 8 edited (to a violation),
+/// staged; and where that line's finding is.
+fn staged_rename_with_edit() -> (Repo, Vec<(String, usize, usize, String)>) {
     let repo = Repo::std();
     let mut body: Vec<String> = vec![WS_IMPORT.to_string()];
     body.extend((2..=14).map(|i| format!("value_{i} = {i}")));
@@ -136,35 +137,22 @@ fn staged_rename_with_edit_reports_only_the_edited_line() {
     let refs: Vec<&str> = edited.iter().map(String::as_str).collect();
     repo.write("new_name.py", lines(&refs));
     repo.add(&["new_name.py"]);
+    (repo, vec![loc("new_name.py", 8, UTILS_COL, "old-utils")])
+}
 
+#[test]
+fn staged_rename_with_edit_reports_only_the_edited_line() {
+    let (repo, edited_line) = staged_rename_with_edit();
     let out = repo.concise(&["check", "--staged"]);
     out.assert_code(1);
-    assert_eq!(
-        out.locs(),
-        vec![loc("new_name.py", 8, UTILS_COL, "old-utils")]
-    );
+    assert_eq!(out.locs(), edited_line);
 }
 
 /// pre-commit passes a renamed file by its new name only: the rename still pairs
 /// with its old path, in every mode that diffs, so only the edited line is judged.
 #[test]
 fn rename_named_by_its_new_path_only_reports_only_the_edited_line() {
-    let repo = Repo::std();
-    let mut body: Vec<String> = vec![WS_IMPORT.to_string()];
-    body.extend((2..=14).map(|i| format!("value_{i} = {i}")));
-    let refs: Vec<&str> = body.iter().map(String::as_str).collect();
-    repo.write("old_name.py", lines(&refs));
-    repo.commit_all("legacy module");
-    repo.git(&["checkout", "-q", "-b", "topic"]);
-
-    repo.git(&["mv", "old_name.py", "new_name.py"]);
-    let mut edited = body.clone();
-    edited[7] = UTILS_IMPORT.to_string();
-    let refs: Vec<&str> = edited.iter().map(String::as_str).collect();
-    repo.write("new_name.py", lines(&refs));
-    repo.add(&["new_name.py"]);
-    let edited_line = vec![loc("new_name.py", 8, UTILS_COL, "old-utils")];
-
+    let (repo, edited_line) = staged_rename_with_edit();
     for args in [
         &["check", "--staged", "new_name.py"][..],
         &["check", "--changed", "new_name.py"],
