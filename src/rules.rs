@@ -277,9 +277,14 @@ impl<'c> Checker<'c> {
                             .is_some_and(|rest| rest.starts_with('.'))
                     })
         };
+        // Only an attribute chain through such a name is a reference (a bare use is
+        // the import's), so a name never followed by `.` needs no resolving.
         let deprecated_untouched = |imported: &python::ImportedName, target: &str| {
             !import_touched(source, light, imported.stmt, changed)
                 && deprecated_names.iter().any(|name| is_under(target, name))
+                && imported
+                    .bound_name()
+                    .is_some_and(|bound| has_attribute_after(text, bound))
         };
         let mut roots: Vec<&str> = Vec::new();
         for imported in &light.names {
@@ -763,6 +768,22 @@ fn import_rule(
         }
     }
     counts
+}
+
+/// Whether `name` occurs in `text` as a whole word followed by a `.` (past blanks,
+/// line breaks and backslashes): where an attribute chain through it can start.
+fn has_attribute_after(text: &str, name: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, name.as_bytes()).any(|at| {
+        let end = at + name.len();
+        // Not itself an attribute (`forms.Name`), nor the end of a longer word.
+        let starts_word =
+            at == 0 || !source::is_ident_continue(bytes[at - 1]) && bytes[at - 1] != b'.';
+        let next = bytes[end..]
+            .iter()
+            .find(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'\x0c'));
+        starts_word && next == Some(&b'.')
+    })
 }
 
 /// Whether the change touches import statement `stmt` of `model` (always, when every
