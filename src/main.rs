@@ -52,11 +52,19 @@ fn main() -> ExitCode {
 /// on stderr (what is wrong, and where to read more) and exit status 2.
 fn usage_error(error: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand
+    ) {
+        eprintln!(
+            "canon: error: a command is required: {} (see `canon --help`)",
+            command_names()
+        );
+        return ExitCode::from(2);
+    }
     let shows_help = matches!(
         error.kind(),
-        ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     );
     if shows_help {
         let _ = error.print();
@@ -87,6 +95,21 @@ fn usage_error(error: &clap::Error) -> ExitCode {
     let what = output::escape(what.trim_start_matches("error: "));
     eprintln!("canon: error: {what} (see `{command} --help`)");
     ExitCode::from(2)
+}
+
+/// The commands, as `check, report, ... or install-hook`.
+fn command_names() -> String {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let names: Vec<&str> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name())
+        .filter(|name| *name != "help")
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
 }
 
 /// `canon SUBCOMMAND` as the arguments name it (clap's value errors carry no usage

@@ -498,6 +498,8 @@ fn usage_errors_are_one_line_naming_the_argument() {
         (&["check", "--from-ref", "HEAD"], &["--to-ref"]),
         (&["rule"], &["<ID>", "canon rule --help"]),
         (&["no-such-command"], &["no-such-command"]),
+        (&[], &["a command is required", "check", "install-hook"]),
+        (&["--config", "x.yaml"], &["a command is required", "check"]),
     ];
     for (args, needles) in cases {
         let out = repo.run(args);
