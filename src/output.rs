@@ -27,7 +27,9 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     }
     let mut result = String::with_capacity(text.len());
     for c in text.chars() {
-        let invisible = matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        // Zero-width and direction marks, line and paragraph separators, and the
+        // zero-width no-break space: invisible, or breaking a line where none shows.
+        let invisible = matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
         if c.is_control() || invisible {
             match c {
                 '\t' => result.push_str("\\t"),
@@ -282,7 +284,19 @@ impl Printer<'_> {
                 .saturating_sub(start_column - 1)
                 .max(1)
         };
-        let underline = format!("{}{}", " ".repeat(start_column - 1), "^".repeat(width));
+        // Columns count characters of the source; the line is shown escaped, so the
+        // underline is measured on the escaped text before and under it.
+        let chars: Vec<char> = diagnostic
+            .source_line
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
+        let before = (start_column - 1).min(chars.len());
+        let under = (before + width).min(chars.len());
+        let shown_width = |part: &[char]| escape(&part.iter().collect::<String>()).chars().count();
+        let indent = shown_width(&chars[..before]) + (start_column - 1 - before);
+        let width = (shown_width(&chars[before..under]) + (before + width - under)).max(1);
+        let underline = format!("{}{}", " ".repeat(indent), "^".repeat(width));
         let underline = if self.color {
             underline.red().to_string()
         } else {
@@ -590,6 +604,7 @@ mod tests {
     fn escapes_control_characters() {
         assert_eq!(escape("a\x1b[31mb\tc"), "a\\x1b[31mb\\tc");
         assert_eq!(escape("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(escape("a\u{2028}b\u{feff}"), "a\\u{2028}b\\u{feff}");
         assert_eq!(escape("plain é"), "plain é");
         // A byte to escape at any place of a text longer than the 16 tested at once.
         for at in 0..40 {

@@ -323,3 +323,30 @@ fn usage_errors_escape_the_quoted_argument() {
         assert_no_raw_controls("stderr", out.one_error_line());
     }
 }
+
+/// The human format shows a source line escaped (an escape, a line separator), and
+/// its underline still sits under the flagged name.
+#[test]
+fn underline_stays_under_the_name_in_an_escaped_line() {
+    let repo = Repo::with_config(CONFIG);
+    repo.write(
+        "a.py",
+        "x = '\x1b[2J\u{2028}'; from pkg.old_utils import helper\n",
+    );
+    let out = repo
+        .canon(&["check", "a.py", "--output-format", "human"])
+        .run();
+    assert_no_raw_controls("human", &out.stdout);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let shown = lines.iter().find(|line| line.starts_with(" 1 | ")).unwrap();
+    let under = lines.iter().find(|line| line.contains('^')).unwrap();
+    assert!(shown.contains("\\x1b[2J\\u{2028}"), "{}", out.stdout);
+    let name_at = shown.find("import helper").unwrap() + "import ".len();
+    assert_eq!(under.find('^'), Some(name_at), "{}", out.stdout);
+    assert_eq!(
+        under.trim_end().len() - name_at,
+        "helper".len(),
+        "{}",
+        out.stdout
+    );
+}
