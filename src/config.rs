@@ -3,6 +3,7 @@
 //! Every problem found here becomes a [`ConfigError`] naming the file, the line and
 //! column, and what was expected; the caller turns it into exit status 2.
 
+use crate::source::is_keyword;
 use crate::yaml;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use regex::Regex;
@@ -636,49 +637,6 @@ pub fn is_identifier(name: &str) -> bool {
         _ => return false,
     }
     chars.all(|c| c == '_' || c.is_alphanumeric())
-}
-
-/// Python's keywords, which no module, class or function can be named (the soft
-/// keywords `match`, `case`, `type` and `_` can).
-fn is_keyword(name: &str) -> bool {
-    matches!(
-        name,
-        "False"
-            | "None"
-            | "True"
-            | "and"
-            | "as"
-            | "assert"
-            | "async"
-            | "await"
-            | "break"
-            | "class"
-            | "continue"
-            | "def"
-            | "del"
-            | "elif"
-            | "else"
-            | "except"
-            | "finally"
-            | "for"
-            | "from"
-            | "global"
-            | "if"
-            | "import"
-            | "in"
-            | "is"
-            | "lambda"
-            | "nonlocal"
-            | "not"
-            | "or"
-            | "pass"
-            | "raise"
-            | "return"
-            | "try"
-            | "while"
-            | "with"
-            | "yield"
-    )
 }
 
 pub fn is_dotted_name(name: &str) -> bool {

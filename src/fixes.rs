@@ -4,7 +4,7 @@
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::{Binding, CallSite, ImportStmt, RefKind};
 use crate::rules::{is_under, FileContext};
-use crate::source::{indent_len, SourceText};
+use crate::source::{indent_len, is_keyword, SourceText};
 use std::ops::Range;
 
 fn edit(range: Range<usize>, content: String) -> Edit {
@@ -618,14 +618,6 @@ fn bound_around_call(
     false
 }
 
-/// Python keywords, which a template may hold but which name nothing.
-const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield",
-];
-
 /// The names a template reads at its root (`Factory` in `Factory.create({args})`):
 /// identifiers outside its `{callee}`/`{args}` placeholders and string literals that
 /// follow no `.`, are no keyword and name no keyword argument (`x=`).
@@ -654,7 +646,7 @@ fn template_names(template: &str) -> Vec<&str> {
             let next = rest[len..].trim_start();
             let string_prefix = next.starts_with(['"', '\'']);
             let keyword_argument = next.starts_with('=') && !next.starts_with("==");
-            if !after_dot && !string_prefix && !keyword_argument && !KEYWORDS.contains(&word) {
+            if !after_dot && !string_prefix && !keyword_argument && !is_keyword(word) {
                 names.push(word);
             }
             at += len;

@@ -16,7 +16,7 @@
 //! way) is [`Unresolved`], and the caller parses the file instead.
 
 use crate::python::{self, PyModel, RefKind, Reference, MAX_CHAIN_DEPTH};
-use crate::source::{is_ident_continue, is_ident_start, Layout, StringLiteral};
+use crate::source::{is_ident_continue, is_ident_start, is_keyword, Layout, StringLiteral};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -27,14 +27,6 @@ use std::rc::Rc;
 pub struct Unresolved;
 
 type Resolved<T> = Result<T, Unresolved>;
-
-/// Python keywords: a word before `(` that is one of these is not a callee.
-const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield",
-];
 
 /// Words that, right before a name, make it a binding rather than a use.
 const BINDING_KEYWORDS: &[&str] = &["def", "class", "import", "as", "global", "nonlocal"];
@@ -289,7 +281,7 @@ impl<'a> Resolver<'a> {
         };
         parts.reverse();
         let root = parts[0];
-        if KEYWORDS.contains(&root) {
+        if is_keyword(root) {
             return Ok(None);
         }
         let uses = self.plain_loads(root)?;
@@ -658,7 +650,7 @@ impl<'a> Resolver<'a> {
                 matches!(self.bytes[value_end], b')' | b']')
                     || self
                         .word_ending_at(value_end)
-                        .is_some_and(|word| !KEYWORDS.contains(&word))
+                        .is_some_and(|word| !is_keyword(word))
             })
     }
 
@@ -944,7 +936,7 @@ impl<'a> Resolver<'a> {
             b')' | b']' => true,
             _ => self
                 .word_ending_at(callee_end)
-                .is_some_and(|word| !KEYWORDS.contains(&word) && word != "type"),
+                .is_some_and(|word| !is_keyword(word) && word != "type"),
         }
     }
 

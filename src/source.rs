@@ -629,6 +629,20 @@ pub fn indent_len(line: &str) -> usize {
         .count()
 }
 
+/// Python's keywords: they name nothing, and no module, class, function or variable
+/// can be named one (the soft keywords `match`, `case`, `type` and `_` can).
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// Whether `word` is one of Python's keywords.
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
 /// A byte that may start a Python identifier (any non-ASCII byte counts).
 pub fn is_ident_start(byte: u8) -> bool {
     byte == b'_' || byte.is_ascii_alphabetic() || byte >= 0x80
