@@ -598,27 +598,11 @@ impl<'a> Resolver<'a> {
     /// Where the first of `words` starts as a whole word in the code of `from..to`
     /// outside any brackets opened there.
     fn keyword_at_depth(&self, from: usize, to: usize, words: &[&str]) -> Option<usize> {
-        let mut depth = 0usize;
-        let mut found = None;
-        self.visit_code(from, to, |position, byte| {
-            match byte {
-                b'(' | b'[' | b'{' => depth += 1,
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                _ if depth == 0
-                    && is_ident_start(byte)
-                    && (position == 0 || !is_ident_continue(self.bytes[position - 1])) =>
-                {
-                    let word = &self.text[position..self.word_end(position)];
-                    if words.contains(&word) {
-                        found = Some(position);
-                        return false;
-                    }
-                }
-                _ => {}
-            }
-            true
-        });
-        found
+        self.first_at_depth(from, to, |position, byte| {
+            is_ident_start(byte)
+                && (position == 0 || !is_ident_continue(self.bytes[position - 1]))
+                && words.contains(&&self.text[position..self.word_end(position)])
+        })
     }
 
     /// True when a name right after the code byte `before` can only be an operand
@@ -969,13 +953,24 @@ impl<'a> Resolver<'a> {
     /// The first `wanted` byte in code at bracket depth 0 within `from..to`.
     fn find_code(&self, from: usize, to: usize, wanted: u8) -> Option<usize> {
         memchr::memchr(wanted, &self.bytes[from..to])?;
+        self.first_at_depth(from, to, |_, byte| byte == wanted)
+    }
+
+    /// The first code byte of `from..to` outside any brackets opened there (not a
+    /// bracket itself) that `is_wanted` accepts (given its offset and value).
+    fn first_at_depth(
+        &self,
+        from: usize,
+        to: usize,
+        is_wanted: impl Fn(usize, u8) -> bool,
+    ) -> Option<usize> {
         let mut depth = 0usize;
         let mut found = None;
         self.visit_code(from, to, |at, byte| {
             match byte {
                 b'(' | b'[' | b'{' => depth += 1,
                 b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                _ if byte == wanted && depth == 0 => {
+                _ if depth == 0 && is_wanted(at, byte) => {
                     found = Some(at);
                     return false;
                 }
