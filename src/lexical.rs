@@ -1060,17 +1060,11 @@ impl<'a> Resolver<'a> {
     }
 
     fn string_at(&self, at: usize) -> Option<&'a StringLiteral> {
-        let strings = &self.layout.strings;
-        let index = strings.partition_point(|literal| literal.range.start <= at);
-        let literal = &strings[index.checked_sub(1)?];
-        (at < literal.range.end).then_some(literal)
+        self.layout.string_at(at)
     }
 
     fn comment_at(&self, at: usize) -> Option<&'a Range<usize>> {
-        let comments = &self.layout.comments;
-        let index = comments.partition_point(|comment| comment.start <= at);
-        let comment = &comments[index.checked_sub(1)?];
-        (at < comment.end).then_some(comment)
+        self.layout.comment_at(at)
     }
 
     fn in_import(&self, at: usize) -> bool {

@@ -268,14 +268,7 @@ fn imports_inside_lines(
     offsets: &[usize],
     layout: &source::Layout,
 ) -> Vec<Range<usize>> {
-    let in_literal = |at: usize| {
-        let strings = &layout.strings;
-        let index = strings.partition_point(|literal| literal.range.start <= at);
-        let in_string = index > 0 && strings[index - 1].range.contains(&at);
-        let comments = &layout.comments;
-        let index = comments.partition_point(|comment| comment.start <= at);
-        in_string || index > 0 && comments[index - 1].contains(&at)
-    };
+    let in_literal = |at: usize| layout.string_at(at).is_some() || layout.comment_at(at).is_some();
     let lines = &layout.logical_lines;
     let mut found: Vec<Range<usize>> = Vec::new();
     for &at in offsets {

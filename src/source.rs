@@ -313,6 +313,22 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The string literal `at` lies in, if any.
+    pub fn string_at(&self, at: usize) -> Option<&StringLiteral> {
+        let index = self
+            .strings
+            .partition_point(|literal| literal.range.start <= at);
+        let literal = &self.strings[index.checked_sub(1)?];
+        (at < literal.range.end).then_some(literal)
+    }
+
+    /// The comment `at` lies in, if any.
+    pub fn comment_at(&self, at: usize) -> Option<&Range<usize>> {
+        let index = self.comments.partition_point(|comment| comment.start <= at);
+        let comment = &self.comments[index.checked_sub(1)?];
+        (at < comment.end).then_some(comment)
+    }
+
     /// The comments whose line lies within `first..=last`.
     pub fn comments_on_lines<'a>(
         &'a self,
