@@ -660,6 +660,14 @@ struct Scope {
 }
 
 impl Scope {
+    /// [`Scope::note`] for a function, lambda or class body; the module's bindings
+    /// are judged from `module_bindings` alone.
+    fn note_in_body(&mut self, name: &str, binding: Binding) {
+        if self.id.is_some() {
+            self.note(name, binding);
+        }
+    }
+
     /// Notes a binding or declaration of `name` among all of the scope's.
     fn note(&mut self, name: &str, binding: Binding) {
         match self.all.get_mut(name) {
@@ -775,18 +783,20 @@ impl<'a> Builder<'a> {
     fn bind(&mut self, name: &str, binding: Binding) {
         // A comprehension's binding is noted in the function around it, whose
         // `LocalScope` its calls are judged by (so a fix there errs towards unsafe).
-        let noted = self
-            .scopes
-            .iter_mut()
-            .rev()
-            .find(|scope| !scope.is_comprehension);
-        // The module's bindings are judged from `module_bindings` alone.
-        if let Some(scope) = noted.filter(|scope| scope.id.is_some()) {
-            scope.note(name, binding.clone());
+        if let Some(scope) = self.outside_comprehensions() {
+            scope.note_in_body(name, binding.clone());
         }
         if let Some(scope) = self.scopes.last_mut() {
             scope.bindings.insert(name.to_string(), binding);
         }
+    }
+
+    /// The innermost scope that is not a comprehension's: where `:=` binds.
+    fn outside_comprehensions(&mut self) -> Option<&mut Scope> {
+        self.scopes
+            .iter_mut()
+            .rev()
+            .find(|scope| !scope.is_comprehension)
     }
 
     /// Notes that the current scope makes `name` its own without binding it here
@@ -1387,18 +1397,11 @@ impl Visitor for Builder<'_> {
         let ast::Expr::Name(target) = *node.target else {
             return;
         };
-        let Some(scope) = self
-            .scopes
-            .iter_mut()
-            .rev()
-            .find(|scope| !scope.is_comprehension)
-        else {
+        let Some(scope) = self.outside_comprehensions() else {
             return;
         };
         let name = target.id.as_str();
-        if scope.id.is_some() {
-            scope.note(name, Binding::Local);
-        }
+        scope.note_in_body(name, Binding::Local);
         scope.bindings.insert(name.to_string(), Binding::Local);
     }
 
