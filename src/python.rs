@@ -731,49 +731,58 @@ impl<'a> Builder<'a> {
         self.model.imports.reserve(offsets.len());
         self.model.names.reserve(offsets.len() * 2);
         self.model.references.reserve(offsets.len() * 2);
-        let mut candidates: Vec<Range<usize>> =
-            lines_with_import(&offsets, layout).cloned().collect();
         if layout.malformed {
-            candidates.extend(imports_inside_lines(text, &offsets, layout));
-            candidates.sort_by_key(|line| line.start);
-        }
-        for line in &candidates {
-            if !wanted(line) {
-                continue;
+            let mut lines: Vec<Range<usize>> = lines_with_import(&offsets, layout)
+                .cloned()
+                .chain(imports_inside_lines(text, &offsets, layout))
+                .collect();
+            lines.sort_by_key(|line| line.start);
+            for line in lines.iter().filter(|line| wanted(line)) {
+                self.recover_import_line(line);
             }
-            let body = &text[line.clone()];
-            let trimmed = &body[source::indent_len(body)..];
-            let is_import = ["import", "from"].iter().any(|keyword| {
-                trimmed
-                    .strip_prefix(keyword)
-                    .is_some_and(|rest| rest.starts_with([' ', '\t', '\\']))
-            });
-            if !is_import {
-                continue;
-            }
-            let start = line.start + (body.len() - trimmed.len());
-            let Ok(offset) = u32::try_from(start) else {
-                continue;
-            };
-            let snippet = &text[start..line.end];
-            let nested = start > line.start;
-            if let Some(statement) = import_syntax::parse(snippet, start) {
-                self.on_import(statement, nested);
-                continue;
-            }
-            if let Some((module, unclosed)) = parse_import_snippet(snippet, offset) {
-                let first = self.model.imports.len();
-                for statement in module.body.iter().filter_map(import_syntax::from_ast) {
-                    self.on_import(statement, nested);
-                }
-                let end = line.end.min(self.text.len());
-                for stmt in &mut self.model.imports[first..] {
-                    stmt.unclosed = unclosed;
-                    stmt.range.end = stmt.range.end.min(end);
-                }
+        } else {
+            for line in lines_with_import(&offsets, layout).filter(|line| wanted(line)) {
+                self.recover_import_line(line);
             }
         }
         self.model.import_offsets = offsets;
+    }
+
+    /// Models the import statement `line` (a logical line, or the part of one from a
+    /// physical line on) starts with, if it starts with one.
+    fn recover_import_line(&mut self, line: &Range<usize>) {
+        let text = self.text;
+        let body = &text[line.clone()];
+        let trimmed = &body[source::indent_len(body)..];
+        let is_import = ["import", "from"].iter().any(|keyword| {
+            trimmed
+                .strip_prefix(keyword)
+                .is_some_and(|rest| rest.starts_with([' ', '\t', '\\']))
+        });
+        if !is_import {
+            return;
+        }
+        let start = line.start + (body.len() - trimmed.len());
+        let Ok(offset) = u32::try_from(start) else {
+            return;
+        };
+        let snippet = &text[start..line.end];
+        let nested = start > line.start;
+        if let Some(statement) = import_syntax::parse(snippet, start) {
+            self.on_import(statement, nested);
+            return;
+        }
+        if let Some((module, unclosed)) = parse_import_snippet(snippet, offset) {
+            let first = self.model.imports.len();
+            for statement in module.body.iter().filter_map(import_syntax::from_ast) {
+                self.on_import(statement, nested);
+            }
+            let end = line.end.min(self.text.len());
+            for stmt in &mut self.model.imports[first..] {
+                stmt.unclosed = unclosed;
+                stmt.range.end = stmt.range.end.min(end);
+            }
+        }
     }
 
     fn nested(&self) -> bool {
