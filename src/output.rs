@@ -267,30 +267,20 @@ impl Printer<'_> {
     fn snippet(&self, out: &mut dyn Write, diagnostic: &Diagnostic) -> std::io::Result<()> {
         let line_number = diagnostic.start.0.to_string();
         let gutter = " ".repeat(line_number.len());
-        let shown: String = diagnostic
-            .source_line
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .collect();
-        let shown = escape(&shown);
-        let start_column = diagnostic.start.1;
-        let width = if diagnostic.end.0 == diagnostic.start.0 {
-            diagnostic.end.1.saturating_sub(start_column).max(1)
-        } else {
-            diagnostic
-                .source_line
-                .chars()
-                .count()
-                .saturating_sub(start_column - 1)
-                .max(1)
-        };
-        // Columns count characters of the source; the line is shown escaped, so the
-        // underline is measured on the escaped text before and under it.
         let chars: Vec<char> = diagnostic
             .source_line
             .chars()
             .map(|c| if c == '\t' { ' ' } else { c })
             .collect();
+        let shown = escape(&chars.iter().collect::<String>()).into_owned();
+        let start_column = diagnostic.start.1;
+        let width = if diagnostic.end.0 == diagnostic.start.0 {
+            diagnostic.end.1.saturating_sub(start_column).max(1)
+        } else {
+            chars.len().saturating_sub(start_column - 1).max(1)
+        };
+        // Columns count characters of the source; the line is shown escaped, so the
+        // underline is measured on the escaped text before and under it.
         let before = (start_column - 1).min(chars.len());
         let under = (before + width).min(chars.len());
         let shown_width = |part: &[char]| escape(&part.iter().collect::<String>()).chars().count();

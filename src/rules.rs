@@ -206,9 +206,8 @@ impl<'c> Checker<'c> {
     /// the attribute chains through names its imports bind to a prefix of a governed
     /// name (or, in an import statement the change does not touch, to a deprecated
     /// name: see [`import_rule`]), and the string targets holding a governed path.
-    /// None when the file needs
-    /// the parser: a call rule's target or a define rule's name may be there, or the
-    /// lexical resolver cannot be sure (see [`lexical`]).
+    /// None when the file needs the parser: a call rule's target or a define rule's
+    /// name may be there, or the lexical resolver cannot be sure (see [`lexical`]).
     fn lexical_references(
         &self,
         light: &PyModel,
