@@ -135,7 +135,10 @@ fn run(cli: Cli) -> Result<i32, String> {
         Command::Report(args) => report::run(config, args),
         Command::Rules => {
             let project = project::Project::open(config)?;
-            print!("{}", explain::list(&project.config.rules));
+            print!(
+                "{}",
+                output::escape_lines(&explain::list(&project.config.rules))
+            );
             Ok(0)
         }
         Command::Rule { id } => {
@@ -146,7 +149,7 @@ fn run(cli: Cli) -> Result<i32, String> {
                 .iter()
                 .find(|rule| &rule.id == id)
                 .ok_or_else(|| format!("unknown rule `{id}` (see `canon rules`)"))?;
-            print!("{}", explain::explain(rule));
+            print!("{}", output::escape_lines(&explain::explain(rule)));
             Ok(0)
         }
         Command::Init => init(),

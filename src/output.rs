@@ -45,6 +45,17 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(result)
 }
 
+/// `text` with each line escaped as [`escape`] does, its line breaks kept: for pages
+/// of several lines that quote the config (`canon rules`, `canon rule ID`).
+pub fn escape_lines(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| match line.strip_suffix('\n') {
+            Some(body) => format!("{}\n", escape(body)),
+            None => escape(line).into_owned(),
+        })
+        .collect()
+}
+
 /// Whether every byte of `text` is printable ASCII (nothing to escape), tested 16
 /// bytes at a time without an early exit so that the test compiles to vector code.
 fn is_printable_ascii(text: &str) -> bool {

@@ -463,6 +463,30 @@ fn rule_explains_one_rule() {
 }
 
 #[test]
+fn rules_and_rule_escape_control_characters_of_the_config() {
+    let config = "version: 1\nrules:\n  - id: hosts\n    kind: pattern\n    regex: 'local\\x1bhost'\n    scope: string\n    message: \"read hosts \\e[31mfrom\\rthe config\"\n";
+    let repo = Repo::with_config(config);
+    for args in [&["rules"][..], &["rule", "hosts"]] {
+        let out = repo.run(args);
+        out.assert_code(0);
+        assert!(
+            !out.stdout.contains('\x1b') && !out.stdout.contains('\r'),
+            "{args:?} printed a control character raw: {:?}",
+            out.stdout
+        );
+    }
+    let page = repo.run(&["rule", "hosts"]).stdout;
+    assert!(
+        page.contains("read hosts \\x1b[31mfrom\\rthe config"),
+        "{page}"
+    );
+    assert!(
+        page.lines().count() > 5,
+        "line breaks of the page are kept: {page}"
+    );
+}
+
+#[test]
 fn version_prints_name_and_version() {
     let repo = Repo::plain();
     let out = repo.run(&["--version"]);
