@@ -188,11 +188,24 @@ pub fn slash_path(path: &Path) -> String {
     let parts: Vec<String> = path
         .components()
         .filter_map(|component| match component {
-            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            Component::Normal(part) => Some(display_name(part.as_encoded_bytes())),
             _ => None,
         })
         .collect();
     parts.join("/")
+}
+
+/// A file name's bytes as text: a byte that is not part of valid UTF-8 is shown as
+/// `\xNN`, so that two names that differ only in such bytes stay apart.
+pub fn display_name(bytes: &[u8]) -> String {
+    let mut name = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        name.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            name.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    name
 }
 
 fn diff_options(specs: &[String]) -> DiffOptions {
@@ -416,7 +429,7 @@ fn unmerged_paths(index: &git2::Index, specs: &[String]) -> Vec<String> {
     for conflict in conflicts.flatten() {
         let entry = conflict.our.or(conflict.their).or(conflict.ancestor);
         if let Some(entry) = entry {
-            let path = String::from_utf8_lossy(&entry.path).into_owned();
+            let path = display_name(&entry.path);
             if is_python_path(&path) && in_specs(&path, specs) && !unmerged.contains(&path) {
                 unmerged.push(path);
             }
