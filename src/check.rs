@@ -260,7 +260,15 @@ fn check_inputs(
         .into_iter()
         .filter(|input| keep(&input.path))
         .collect();
-    let notes = unmerged_notes(unmerged, "resolved");
+    let mut notes = unmerged_notes(unmerged, "resolved");
+    if matches!(mode, Mode::Stdin(_)) {
+        notes.extend(args.paths.iter().map(|path| {
+            format!(
+                "{}: not checked; with --stdin-filename only standard input is checked",
+                path.display()
+            )
+        }));
+    }
     Ok((check_all(checker, inputs, handling)?, notes))
 }
 

@@ -314,6 +314,31 @@ fn stdin_filename_checks_every_line_of_stdin() {
     );
 }
 
+/// Paths named beside `--stdin-filename` are not checked, and a note on stderr says
+/// so (as ruff does) instead of dropping them silently.
+#[test]
+fn stdin_filename_names_the_other_paths_it_does_not_check() {
+    let repo = Repo::std();
+    repo.write("pkg/other.py", lines(&[UTILS_IMPORT]));
+    let out = repo
+        .canon(&[
+            "check",
+            "--stdin-filename",
+            "pkg/a.py",
+            "--output-format",
+            "concise",
+            "pkg/other.py",
+        ])
+        .stdin(lines(&["x = 1", WS_IMPORT]))
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("pkg/a.py", 2, WS_COL, "ws-manager")]);
+    assert_eq!(
+        out.stderr_lines(),
+        vec!["canon: pkg/other.py: not checked; with --stdin-filename only standard input is checked"]
+    );
+}
+
 #[test]
 fn stdin_filename_for_a_file_that_does_not_exist_yet() {
     let repo = Repo::std();
