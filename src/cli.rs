@@ -94,8 +94,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub unsafe_fixes: bool,
 
-    /// Print the fixes as a unified diff and change nothing
-    #[arg(long, conflicts_with = "fix")]
+    /// Print the fixes as a unified diff and change nothing (with --fix too, as ruff)
+    #[arg(long)]
     pub diff: bool,
 
     /// Output format

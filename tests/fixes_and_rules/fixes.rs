@@ -252,6 +252,26 @@ fn diff_prints_a_unified_diff_and_changes_nothing() {
     assert_eq!(repo.read_text("svc.py"), before);
 }
 
+/// `--fix --diff` is `--diff` (as in ruff, where `--diff` wins): the same diff, and
+/// nothing written.
+#[test]
+fn diff_with_fix_prints_the_diff_and_writes_nothing() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    let before = lines(&["from app.ws.manager import WSManager", "x = WSManager()"]);
+    repo.write("svc.py", &before);
+    let diff = repo.canon(&["check", "--diff", "svc.py"]);
+    diff.code(1);
+    let both = repo.canon(&["check", "--fix", "--diff", "svc.py"]);
+    both.code(1);
+    assert!(
+        both.stdout
+            .contains("+from app.ws.ssot import SSOTManager as WSManager"),
+        "{both}"
+    );
+    assert_eq!(both.stdout, diff.stdout);
+    assert_eq!(repo.read_text("svc.py"), before);
+}
+
 #[test]
 fn diff_exits_zero_when_there_is_nothing_to_fix() {
     let repo = Repo::with_config(FIX_CONFIG);
