@@ -4,7 +4,7 @@
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::{Binding, CallSite, ImportStmt, RefKind};
 use crate::rules::{is_under, FileContext};
-use crate::source::{indent_len, is_keyword, SourceText};
+use crate::source::{indent_len, is_ident_continue, is_keyword, SourceText};
 use std::ops::Range;
 
 fn edit(range: Range<usize>, content: String) -> Edit {
@@ -124,6 +124,7 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
                 if !consistent
                     || !is_module_name(new)
                     || needs_dropped_package(file, *name_index, old, new, true)
+                    || chain_left_behind(file, &stmt.range, old, &rewrites)
                 {
                     applicability = Applicability::Unsafe;
                 }
@@ -132,6 +133,7 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
                     index != *name_index
                         && other.asname.is_none()
                         && other.dotted.as_deref() == Some(new.as_str())
+                        && binds_before(file, other.stmt, imported.stmt)
                 });
                 if duplicate {
                     continue;
@@ -171,30 +173,54 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
         } else {
             replacement
         },
-        edits: std::iter::once(statement_edit(source, &stmt.range, content))
+        edits: std::iter::once(statement_edit(file, &stmt.range, content))
             .chain(extra_edits)
             .collect(),
     }
 }
 
 /// Replaces a statement; an empty replacement removes its whole line(s) (with a
-/// trailing comment) when nothing else is on them, and becomes `pass` after a colon.
-fn statement_edit(source: &SourceText, range: &Range<usize>, content: String) -> Edit {
+/// trailing comment) when nothing else is on them, and becomes `pass` after a colon
+/// or when the statement is the only one of its block.
+fn statement_edit(file: &FileContext, range: &Range<usize>, content: String) -> Edit {
     if !content.is_empty() {
         return edit(range.clone(), content);
     }
+    let source = file.source;
     let last_line = source.line_of(range.end.saturating_sub(1).max(range.start));
     let line_end = source.line_range(last_line).end;
     let rest = source.text[range.end..line_end].trim();
     let alone_after = rest.is_empty() || rest.starts_with('#');
     match indentation(source, range.start) {
-        Some(_) if alone_after => {
+        Some(_) if alone_after && !sole_statement_of_block(file, range) => {
             let start = source.line_start(source.line_of(range.start));
             let end = source.line_start(last_line + 1).min(source.text.len());
             edit(start..end, String::new())
         }
         _ => edit(range.clone(), "pass".to_string()),
     }
+}
+
+/// Whether the statement at `range` is indented and the only statement of its block:
+/// the code before it is its block's header (indented less) and the code after it,
+/// if any, is indented less too. Removing it would leave the block empty.
+fn sole_statement_of_block(file: &FileContext, range: &Range<usize>) -> bool {
+    let own_indent = range.start - file.source.line_start(file.source.line_of(range.start));
+    if own_indent == 0 {
+        return false;
+    }
+    let lines = &file.layout.logical_lines;
+    let indent_of =
+        |line: &Range<usize>| statement_code(file, line).map(|code| code.start - line.start);
+    let before = lines[..lines.partition_point(|line| line.end <= range.start)]
+        .iter()
+        .rev()
+        .find_map(indent_of);
+    let after = lines[lines.partition_point(|line| line.start < range.end)..]
+        .iter()
+        .find_map(indent_of);
+    before.is_some_and(|indent| indent < own_indent)
+        && after.map_or(true, |indent| indent < own_indent)
 }
 
 /// The range of the module name (with its leading dots) in a `from` import.
@@ -324,6 +350,32 @@ fn attribute_rewrites(
     (edits, consistent)
 }
 
+/// Whether the code outside the import statement at `stmt` spells the chain `old`
+/// (`pkg.old_utils.run()`) somewhere no rewrite in `rewrites` starts: a use the model
+/// could not tie to the import (its root is bound another way too, `pkg = None`),
+/// which would break once the import no longer loads `old`.
+fn chain_left_behind(
+    file: &FileContext,
+    stmt: &Range<usize>,
+    old: &str,
+    rewrites: &[Edit],
+) -> bool {
+    let text = &file.source.text;
+    let bytes = text.as_bytes();
+    let continues_name = |byte: Option<&u8>| byte.is_some_and(|&b| is_ident_continue(b));
+    memchr::memmem::find_iter(bytes, old.as_bytes()).any(|at| {
+        let before = at.checked_sub(1).map(|index| &bytes[index]);
+        let part_of_longer_name = continues_name(before)
+            || before == Some(&b'.')
+            || continues_name(bytes.get(at + old.len()));
+        !stmt.contains(&at)
+            && !part_of_longer_name
+            && file.layout.string_at(at).is_none()
+            && file.layout.comment_at(at).is_none()
+            && !rewrites.iter().any(|rewrite| rewrite.range.start == at)
+    })
+}
+
 /// Whether a use in the file needs a package that import name `name_index` loads
 /// (`old` or one above it, below the root) and that its fix, importing `new`
 /// instead, no longer loads (`lib.old.foo` after `import lib.old.sub` becomes
@@ -372,13 +424,25 @@ fn imported_elsewhere(file: &FileContext, name_index: usize, root: &str, dotted:
     })
 }
 
-/// True when another, unflagged import already binds `local` to `new`.
+/// True when another, unflagged import already binds `local` to `new` wherever the
+/// flagged one did: a module-level statement of its own, outside any block, before it.
+/// (One under `if TYPE_CHECKING:`, in `try:`, or further down binds nothing there.)
 fn already_imported(file: &FileContext, flagged: usize, local: &str, new: &str) -> bool {
     file.model.names.iter().enumerate().any(|(index, other)| {
         index != flagged
             && other.dotted.as_deref() == Some(new)
             && other.bound_name() == Some(local)
+            && binds_before(file, other.stmt, file.model.names[flagged].stmt)
     })
+}
+
+/// Whether import statement `earlier` binds its names for everything after it that
+/// statement `later` could reach: it comes first and stands at column 0 on its own
+/// line (module level, in no block).
+fn binds_before(file: &FileContext, earlier: usize, later: usize) -> bool {
+    let imports = &file.model.imports;
+    let (earlier, later) = (&imports[earlier].range, &imports[later].range);
+    earlier.start < later.start && indentation(file.source, earlier.start) == Some("")
 }
 
 /// The statement's text with the `flagged` aliases (and their commas) removed.

@@ -124,6 +124,8 @@ mod golden {
         deprecated_module_multiline_comments,
         call_import_after_leading_comments,
         nested_calls,
+        canonical_import_bound_later,
+        removed_import_leaves_pass,
     );
 }
 
@@ -831,6 +833,41 @@ fn plain_import_fix_is_unsafe_when_a_use_goes_under_the_deprecated_package() {
         "use.py",
         &lines(&["import lib.new.sub", "print(lib.old.foo())"]),
     );
+}
+
+/// A use the model cannot tie to the import (its root is also bound another way)
+/// is not rewritten by the fix, so the fix, which stops loading the deprecated
+/// module, is unsafe; so is removing such an import for a canonical one already there.
+#[test]
+fn plain_import_fix_is_unsafe_when_a_chain_is_left_behind() {
+    let repo = Repo::with_config(SHADOW_CONFIG);
+    let before = lines(&[
+        "import lib.old",
+        "if flag:",
+        "    lib = None",
+        "print(lib.old.foo())",
+    ]);
+    repo.write("use.py", &before);
+    assert_eq!(
+        applicabilities(&repo, "use.py"),
+        vec![(1, "unsafe".to_string())]
+    );
+    fix_refused(&repo, "use.py", &before, &[]);
+
+    let before = lines(&[
+        "import lib.new",
+        "try:",
+        "    import lib.old",
+        "except ImportError:",
+        "    lib = None",
+        "print(lib.old.foo())",
+    ]);
+    repo.write("removed.py", &before);
+    assert_eq!(
+        applicabilities(&repo, "removed.py"),
+        vec![(3, "unsafe".to_string())]
+    );
+    fix_refused(&repo, "removed.py", &before, &[]);
 }
 
 #[test]
