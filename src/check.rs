@@ -717,10 +717,5 @@ fn verify(
 }
 
 fn unified_diff(path: &str, old: &str, new: &str) -> String {
-    let path = crate::output::escape(path);
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_string()
+    crate::udiff::unified_diff(&crate::output::escape(path), old, new)
 }

@@ -8,7 +8,8 @@
 //!   [`byteclass`]: the byte masks the scanner steps through;
 //!   [`import_syntax`]: the fast parser of import statements; [`lexical`]: references
 //!   resolved without a parser for whole-tree scans.
-//! - [`rules`]: the rule engine; [`fixes`] and [`writer`]: fixes and safe writes.
+//! - [`rules`]: the rule engine; [`fixes`] and [`writer`]: fixes and safe writes;
+//!   [`udiff`]: the unified diffs `--diff` prints.
 //! - [`output`]: every output format; [`explain`]: rule explanations and `init`;
 //!   [`report`]: the compliance report; [`hook`]: `install-hook`.
 //! - [`check`], [`project`], [`cli`]: the `check` command and the command line.
@@ -32,5 +33,6 @@ pub mod python;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod udiff;
 pub mod writer;
 pub mod yaml;

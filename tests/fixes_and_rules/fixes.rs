@@ -274,6 +274,28 @@ fn diff_with_fix_prints_the_diff_and_writes_nothing() {
     assert_eq!(repo.read_text("svc.py"), before);
 }
 
+/// The diff applies with `git apply` and gives what `--fix` writes, also where a
+/// line of the fixed file matches another line of the original (a moved line).
+#[test]
+fn diff_applies_with_git_apply_and_gives_what_fix_writes() {
+    let repo = Repo::with_config(SHADOW_CONFIG);
+    let before = lines(&["import lib.old", "print(lib.old.c)", "import lib.new"]);
+    repo.write("moved.py", &before);
+    let diff = repo.canon(&["check", "--diff", "moved.py"]);
+    diff.code(1);
+    assert!(diff.stdout.contains("@@ -1,3 +1,3 @@"), "{diff}");
+    repo.write("fix.patch", &diff.stdout);
+    repo.git(&["apply", "fix.patch"]);
+    let applied = repo.read_text("moved.py");
+    repo.write("moved.py", &before);
+    repo.canon(&["check", "--fix", "moved.py"]).code(0);
+    assert_eq!(applied, repo.read_text("moved.py"));
+    assert_eq!(
+        applied,
+        lines(&["import lib.new", "print(lib.new.c)", "import lib.new"])
+    );
+}
+
 #[test]
 fn diff_exits_zero_when_there_is_nothing_to_fix() {
     let repo = Repo::with_config(FIX_CONFIG);
