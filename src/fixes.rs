@@ -655,7 +655,8 @@ fn shadowed_template_name<'t>(
 /// Whether `name`, read where `call` is, is bound by a scope around it other than by
 /// importing `required`: any function or lambda body around it, up to the
 /// module, and the class body the call is directly in (class bodies further out are
-/// not seen from functions inside them, as in Python).
+/// not seen from functions inside them, as in Python). A comprehension's target
+/// counts for the function around it, or, at module level, for every module-level call.
 fn bound_around_call(
     file: &FileContext,
     call: &CallSite,
@@ -679,7 +680,7 @@ fn bound_around_call(
         innermost = false;
         current = scope.parent;
     }
-    false
+    call.scope.is_none() && file.model.module_comprehension_names.contains(name)
 }
 
 /// The names a template reads at its root (`Factory` in `Factory.create({args})`):

@@ -221,6 +221,9 @@ pub struct PyModel {
     pub scopes: Vec<LocalScope>,
     /// Names a function declares `global` and binds: it rebinds them at module level.
     pub rebound_globals: std::collections::HashSet<String>,
+    /// Names a comprehension at module level binds (its targets): no function's
+    /// bindings hold them, and a module-level call may lie inside that comprehension.
+    pub module_comprehension_names: std::collections::HashSet<String>,
     /// Every name read somewhere in the file.
     pub used_names: std::collections::HashSet<String>,
     pub problem: Option<ParseProblem>,
@@ -792,8 +795,19 @@ impl<'a> Builder<'a> {
     fn bind(&mut self, name: &str, binding: Binding) {
         // A comprehension's binding is noted in the function around it, whose
         // `LocalScope` its calls are judged by (so a fix there errs towards unsafe).
+        let in_comprehension = self
+            .scopes
+            .last()
+            .is_some_and(|scope| scope.is_comprehension);
+        let mut at_module_level = false;
         if let Some(scope) = self.outside_comprehensions() {
             scope.note_in_body(name, binding.clone());
+            at_module_level = scope.id.is_none();
+        }
+        if in_comprehension && at_module_level {
+            self.model
+                .module_comprehension_names
+                .insert(name.to_string());
         }
         if let Some(scope) = self.scopes.last_mut() {
             scope.bindings.insert(name.to_string(), binding);

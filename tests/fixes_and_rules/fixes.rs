@@ -819,6 +819,39 @@ fn call_fix_is_unsafe_for_every_kind_of_binding_in_an_enclosing_function() {
     assert_eq!(found, expected);
 }
 
+/// A module-level comprehension or generator whose target is named like the
+/// template's name: the filled template would read the loop variable.
+#[test]
+fn call_fix_is_unsafe_inside_a_module_level_comprehension_binding_the_template_name() {
+    let repo = Repo::with_config(SHADOW_CONFIG);
+    for line in [
+        "x = [pkg.core.get_mgr() for Factory in range(3)]",
+        "x = list(pkg.core.get_mgr() for Factory in range(3))",
+        "x = {k: pkg.core.get_mgr() for k, Factory in pairs}",
+    ] {
+        let before = lines(&["import pkg.core", line]);
+        repo.write("svc.py", &before);
+        assert_eq!(
+            applicabilities(&repo, "svc.py"),
+            vec![(2, "unsafe".to_string())],
+            "{line}"
+        );
+        fix_refused(&repo, "svc.py", &before, &[]);
+    }
+    // A comprehension whose target is another name leaves the fix safe.
+    repo.write(
+        "ok.py",
+        lines(&[
+            "import pkg.core",
+            "x = [pkg.core.get_mgr() for f in range(3)]",
+        ]),
+    );
+    assert_eq!(
+        applicabilities(&repo, "ok.py"),
+        vec![(2, "safe".to_string())]
+    );
+}
+
 #[test]
 fn call_fix_is_unsafe_when_the_module_binds_the_template_name_otherwise() {
     let repo = Repo::with_config(SHADOW_CONFIG);
