@@ -1041,15 +1041,54 @@ fn length_bit(length: usize) -> u64 {
 }
 
 fn has_ignore_file(source: &SourceText, layout: &Layout) -> bool {
-    // Comments are a small part of a file: search only them, with one searcher.
+    // Comments are a small part of a file: search only them, with one searcher, and
+    // read the few that mention the directive.
     static DIRECTIVE: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
         std::sync::OnceLock::new();
-    let directive = DIRECTIVE.get_or_init(|| memchr::memmem::Finder::new("canon: ignore-file"));
+    let directive = DIRECTIVE.get_or_init(|| memchr::memmem::Finder::new("ignore-file"));
     let bytes = source.text.as_bytes();
-    layout
-        .comments
-        .iter()
-        .any(|range| directive.find(&bytes[range.clone()]).is_some())
+    layout.comments.iter().any(|range| {
+        directive.find(&bytes[range.clone()]).is_some()
+            && directive_parts(&source.text[range.clone()])
+                .any(|part| matches!(canon_directive(part), Some(CanonDirective::IgnoreFile)))
+    })
+}
+
+/// A `canon:` suppression directive.
+enum CanonDirective<'c> {
+    /// `canon: ignore`, or `canon: ignore[ids]` with the text inside the brackets.
+    Ignore(Option<&'c str>),
+    /// `canon: ignore-file`.
+    IgnoreFile,
+}
+
+/// The `#`-separated parts of a comment, trimmed: each may hold one directive
+/// (`# type: ignore # canon: ignore`).
+fn directive_parts(comment: &str) -> impl Iterator<Item = &str> {
+    comment
+        .split('#')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+}
+
+/// The directive a comment part holds. The keyword is a whole word, as ruff reads
+/// `noqa`: what follows it is the end of the part, a blank, or (for `ignore`) `[`;
+/// so `canon: ignored` and `canon: ignore-files` are no directives.
+fn canon_directive(part: &str) -> Option<CanonDirective<'_>> {
+    let rest = part.strip_prefix("canon:")?.trim_start();
+    let rest = rest.strip_prefix("ignore")?;
+    let ends_word = |after: &str| after.is_empty() || after.starts_with(char::is_whitespace);
+    if let Some(after) = rest.strip_prefix("-file") {
+        return ends_word(after).then_some(CanonDirective::IgnoreFile);
+    }
+    if !ends_word(rest) && !rest.starts_with('[') {
+        return None;
+    }
+    Some(CanonDirective::Ignore(
+        rest.trim_start()
+            .strip_prefix('[')
+            .map(|list| list.split(']').next().unwrap_or_default()),
+    ))
 }
 
 /// True when a comment on lines `first..=last` suppresses `rule_id`/`code`.
@@ -1060,29 +1099,19 @@ fn suppressed(file: &FileContext, first: usize, last: usize, rule_id: &str, code
 }
 
 pub fn comment_suppresses(comment: &str, rule_id: &str, code: &str) -> bool {
-    let body = comment.trim_start_matches('#').trim();
-    for directive in body.split('#').map(str::trim) {
-        if let Some(rest) = directive.strip_prefix("canon:") {
-            let rest = rest.trim_start();
-            if let Some(rest) = rest.strip_prefix("ignore") {
-                if rest.starts_with("-file") {
-                    continue;
-                }
-                let rest = rest.trim_start();
-                match rest.strip_prefix('[') {
-                    Some(list) => {
-                        let list = list.split(']').next().unwrap_or_default();
-                        if list
-                            .split(',')
-                            .map(str::trim)
-                            .any(|item| item == rule_id || item.eq_ignore_ascii_case(code))
-                        {
-                            return true;
-                        }
-                    }
-                    None => return true,
+    for directive in directive_parts(comment) {
+        match canon_directive(directive) {
+            Some(CanonDirective::Ignore(None)) => return true,
+            Some(CanonDirective::Ignore(Some(list))) => {
+                if list
+                    .split(',')
+                    .map(str::trim)
+                    .any(|item| item == rule_id || item.eq_ignore_ascii_case(code))
+                {
+                    return true;
                 }
             }
+            Some(CanonDirective::IgnoreFile) | None => {}
         }
         let lower = directive.to_ascii_lowercase();
         if let Some(rest) = lower.strip_prefix("noqa") {
@@ -1173,5 +1202,21 @@ mod tests {
             "CAN001"
         ));
         assert!(!comment_suppresses("# canon: ignore-file", "r", "CAN001"));
+        assert!(comment_suppresses("# canon: ignore  reason", "r", "CAN001"));
+        assert!(comment_suppresses("# canon: ignore [r]", "r", "CAN001"));
+        assert!(comment_suppresses("#canon:ignore#x", "r", "CAN001"));
+        for not_a_directive in [
+            "# canon: ignored",
+            "# canon: ignore_this",
+            "# canon: ignore-files",
+            "# canon: ignorer[r]",
+            "# canon: ignore: r",
+            "# noqa123",
+        ] {
+            assert!(
+                !comment_suppresses(not_a_directive, "r", "CAN001"),
+                "{not_a_directive}"
+            );
+        }
     }
 }

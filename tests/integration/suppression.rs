@@ -148,3 +148,31 @@ fn suppression_applies_in_staged_mode() {
     out.assert_code(0);
     assert_eq!(out.locs(), vec![]);
 }
+
+#[test]
+fn directives_are_whole_words() {
+    let src = lines(&[
+        &format!("{WS_IMPORT}  # canon: ignored"),
+        &format!("{UTILS_IMPORT}  # canon: ignore-filex"),
+        "x = 1  # canon: ignore-files-never",
+        "from netra.ws.manager import WebSocketManager as W  # canon: ignore  (kept on purpose)",
+        "import pkg.old_utils  # canon: ignore-file # leave this file alone",
+    ]);
+    let repo = Repo::std();
+    repo.write("words.py", &src);
+    let out = repo.concise(&["check", "words.py"]);
+    out.assert_code(0);
+    assert_eq!(out.locs(), vec![]);
+    let src = src.replace("# canon: ignore-file #", "# canon: ignore-file-ish #");
+    repo.write("words.py", &src);
+    let out = repo.concise(&["check", "words.py"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("words.py", 1, WS_COL, "ws-manager"),
+            loc("words.py", 2, UTILS_COL, "old-utils"),
+            loc("words.py", 5, 8, "old-utils"),
+        ]
+    );
+}
