@@ -32,6 +32,22 @@ impl RuleStats {
     }
 }
 
+/// Compliance shown with `decimals` decimals, rounded down (so that anything below
+/// 100% never reads `100.0%`), computed on the counts rather than on a float.
+fn percent_text(canonical: usize, deprecated: usize, decimals: u32) -> String {
+    let total = canonical as u128 + deprecated as u128;
+    let scale = 10u128.pow(decimals);
+    let scaled = match total {
+        0 => 100 * scale,
+        _ => canonical as u128 * 100 * scale / total,
+    };
+    let width = decimals as usize;
+    match width {
+        0 => format!("{scaled}%"),
+        _ => format!("{}.{:0width$}%", scaled / scale, scaled % scale),
+    }
+}
+
 fn percent(canonical: usize, deprecated: usize) -> f64 {
     let total = canonical + deprecated;
     if total == 0 {
@@ -52,11 +68,22 @@ pub struct Report {
 impl Report {
     /// Canonical / (canonical + deprecated) over all import rules, in percent.
     pub fn overall(&self) -> f64 {
-        let imports = self.rules.iter().filter(|rule| rule.kind == "import");
-        let (canonical, deprecated) = imports.fold((0, 0), |(c, d), rule| {
-            (c + rule.canonical, d + rule.deprecated)
-        });
+        let (canonical, deprecated) = self.overall_counts();
         percent(canonical, deprecated)
+    }
+
+    /// Canonical and deprecated uses summed over all import rules.
+    fn overall_counts(&self) -> (usize, usize) {
+        let imports = self.rules.iter().filter(|rule| rule.kind == "import");
+        imports.fold((0, 0), |(c, d), rule| {
+            (c + rule.canonical, d + rule.deprecated)
+        })
+    }
+
+    /// The overall compliance as the report shows it (one decimal, rounded down).
+    fn overall_text(&self) -> String {
+        let (canonical, deprecated) = self.overall_counts();
+        percent_text(canonical, deprecated, 1)
     }
 }
 
@@ -89,9 +116,22 @@ pub fn run(config: Option<&std::path::Path>, args: &ReportArgs) -> Result<i32, S
         }
     }
     match args.fail_under {
-        Some(threshold) if report.overall() < threshold => Ok(1),
+        Some(threshold) if report.overall() < threshold => {
+            eprintln!("canon: {}", below_threshold(&report, threshold));
+            Ok(1)
+        }
         _ => Ok(0),
     }
+}
+
+/// Why `--fail-under threshold` fails: the compliance with two decimals (rounded
+/// down, so it never reads as the threshold itself) and the threshold.
+fn below_threshold(report: &Report, threshold: f64) -> String {
+    let (canonical, deprecated) = report.overall_counts();
+    format!(
+        "compliance {} is below --fail-under {threshold}%",
+        percent_text(canonical, deprecated, 2)
+    )
 }
 
 fn build(
@@ -178,9 +218,9 @@ fn top_n(counts: BTreeMap<String, usize>, n: usize) -> Vec<(String, usize)> {
 }
 
 fn compliance_text(rule: &RuleStats) -> String {
-    match rule.compliance() {
-        Some(value) => format!("{value:.1}%"),
-        None => "-".to_string(),
+    match rule.kind {
+        "import" => percent_text(rule.canonical, rule.deprecated, 1),
+        _ => "-".to_string(),
     }
 }
 
@@ -240,8 +280,8 @@ fn human(report: &Report) -> String {
         )
     };
     let mut text = format!(
-        "SSOT compliance: {:.1}% over {} files\n\n",
-        report.overall(),
+        "SSOT compliance: {} over {} files\n\n",
+        report.overall_text(),
         report.files
     );
     text.push_str(&row([
@@ -274,8 +314,8 @@ fn markdown_cell(text: &str) -> String {
 
 fn markdown(report: &Report) -> String {
     let mut text = format!(
-        "### SSOT compliance: {:.1}%\n\n{} files scanned.\n\n| rule | kind | canonical | deprecated | compliance |\n|---|---|---:|---:|---:|\n",
-        report.overall(),
+        "### SSOT compliance: {}\n\n{} files scanned.\n\n| rule | kind | canonical | deprecated | compliance |\n|---|---|---:|---:|---:|\n",
+        report.overall_text(),
         report.files
     );
     for rule in &report.rules {
@@ -361,5 +401,18 @@ mod tests {
         assert_eq!(report.rules[2].compliance(), None);
         assert!((report.overall() - 40.0).abs() < 1e-9);
         assert!(markdown(&report).contains("| `a` | import | 1 | 3 | 25.0% |"));
+    }
+
+    #[test]
+    fn shown_compliance_is_rounded_down() {
+        assert_eq!(percent_text(2999, 1, 1), "99.9%");
+        assert_eq!(percent_text(2999, 1, 2), "99.96%");
+        assert_eq!(percent_text(1, 0, 1), "100.0%");
+        assert_eq!(percent_text(0, 0, 1), "100.0%");
+        assert_eq!(percent_text(0, 5, 1), "0.0%");
+        assert_eq!(percent_text(1, 2, 2), "33.33%");
+        assert_eq!(percent_text(2, 1, 1), "66.6%");
+        assert_eq!(percent_text(143, 357, 1), "28.6%");
+        assert_eq!(percent_text(usize::MAX, 1, 2), "99.99%");
     }
 }

@@ -232,3 +232,30 @@ fn excluded_files_are_not_counted() {
     assert_eq!(json["compliance"].as_f64(), Some(100.0), "{json:#}");
     assert_eq!(json["top_files"], serde_json::json!([]), "{json:#}");
 }
+
+#[test]
+fn a_compliance_below_the_threshold_never_reads_as_it_and_the_failure_says_why() {
+    let repo = Repo::with_config(REPORT_CONFIG);
+    // 1999 canonical uses and 1 deprecated: 99.95%, which one decimal would round up.
+    let canonical = "from app.ws.ssot import SSOTManager\n".repeat(1999);
+    repo.write("app/many.py", canonical);
+    repo.write("app/old.py", "from app.ws.manager import WSManager\n");
+    repo.commit_all("fixture");
+    let out = repo.canon(&["report", "--fail-under", "100"]);
+    out.code(1);
+    assert!(out.stdout.contains("SSOT compliance: 99.9% over"), "{out}");
+    let row = out
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("ws-manager"));
+    assert!(row.is_some_and(|row| row.ends_with(" 99.9%")), "{out}");
+    assert_eq!(
+        out.stderr, "canon: compliance 99.95% is below --fail-under 100%\n",
+        "{out}"
+    );
+    let out = repo.canon(&["report", "--fail-under", "99.9"]);
+    out.code(0);
+    assert_eq!(out.stderr, "", "{out}");
+    let out = repo.canon(&["report", "--format", "markdown"]);
+    assert!(out.stdout.contains("### SSOT compliance: 99.9%"), "{out}");
+}
