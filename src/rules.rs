@@ -705,6 +705,9 @@ fn import_rule(
                 }) else {
                     continue;
                 };
+                if rewritten_with_flagged_import(model, reference, *via, flagged_import) {
+                    continue;
+                }
                 counts.deprecated += 1;
                 paths.push(old.clone());
                 let new = map_onto(&reference.dotted, old, canonical);
@@ -767,6 +770,38 @@ fn import_rule(
         }
     }
     counts
+}
+
+/// Whether the chain `reference`, written through plain import `via` of a root
+/// (`lib.legacy.x` after `import lib.legacy` and then `import lib.other`, which binds
+/// `lib` again), goes through the module of another plain import of that root which
+/// this run flags: that import's fix rewrites the chain, so it is the import's
+/// violation, not a new one.
+fn rewritten_with_flagged_import(
+    model: &PyModel,
+    reference: &Reference,
+    via: usize,
+    flagged_import: impl Fn(usize) -> bool,
+) -> bool {
+    let Some(root) = plain_import_root(model, via) else {
+        return false;
+    };
+    model.names.iter().enumerate().any(|(index, imported)| {
+        plain_import_root(model, index) == Some(root)
+            && imported
+                .dotted
+                .as_deref()
+                .is_some_and(|dotted| reference.sub_chains().any(|(chain, _)| chain == dotted))
+            && flagged_import(index)
+    })
+}
+
+/// The root a plain `import a.b.c` (no `as`, not `from`) binds, for import name
+/// `index`: `a`.
+fn plain_import_root(model: &PyModel, index: usize) -> Option<&str> {
+    let imported = &model.names[index];
+    let plain = imported.asname.is_none() && model.imports[imported.stmt].from_module.is_none();
+    plain.then(|| imported.bound_name()).flatten()
 }
 
 /// Whether `name` occurs in `text` as a whole word followed by a `.` (past blanks,

@@ -421,6 +421,33 @@ fn later_uses_of_a_flagged_binding_are_not_reported_again() {
 }
 
 #[test]
+fn a_use_through_another_import_of_the_same_root_is_the_flagged_import_s() {
+    // `import pkg.other` binds `pkg` again: the chain reads through it, yet the fix of
+    // `import pkg.old_utils` rewrites it, so it is that import's violation.
+    let src = lines(&[
+        UTILS_IMPORT,
+        "import pkg.other",
+        "print(pkg.old_utils.helper, pkg.other.y)",
+    ]);
+    let repo = Repo::std();
+    repo.write("app/m.py", &src);
+    let expected = vec![loc("app/m.py", 1, UTILS_COL, "old-utils")];
+    for args in [["check", "app/m.py"], ["check", "app"]] {
+        let out = repo.concise(&args);
+        out.assert_code(1);
+        assert_eq!(out.locs(), expected, "{args:?}");
+    }
+    // Through an import the change leaves alone, the use is new and is reported.
+    repo.write("app/m.py", lines(&[UTILS_IMPORT, "import pkg.other"]));
+    repo.commit_all("imports");
+    repo.write("app/m.py", &src);
+    repo.add(&["app/m.py"]);
+    let out = repo.concise(&["check"]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("app/m.py", 3, 7, "old-utils")]);
+}
+
+#[test]
 fn canonical_imports_are_not_reported() {
     let src = lines(&[
         "from netra.ws.ssot_manager import SSOTWebSocketManager as WebSocketManager",
