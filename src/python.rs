@@ -238,7 +238,7 @@ pub struct PyModel {
 pub fn imports_only(source: &SourceText, layout: &source::Layout, module: &ModulePath) -> PyModel {
     let mut builder = Builder::new(&source.text, module.clone());
     builder.track_bindings = false;
-    builder.recover_imports(layout, |_| true);
+    builder.recover_imports(layout, |_| true, Recover::LineStarts);
     builder.finish()
 }
 
@@ -259,6 +259,72 @@ fn lines_with_import<'l>(
         }
         last = Some(index);
         Some(&lines[index])
+    })
+}
+
+/// Which import statements lexical recovery models.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Recover {
+    /// Those that open a logical line: a whole-tree scan's model, in which an import
+    /// anywhere else has the file parsed instead.
+    LineStarts,
+    /// Also those after a `;` or a block header's `:` (`x = 1; import a`): in a file
+    /// the parser rejects, nothing else would see them.
+    AlsoInsideLines,
+}
+
+/// The statements of logical line `line` that follow a `;` or `:` outside brackets,
+/// strings and comments, each up to the next such `;` (or the line's end), and
+/// whether a `:` came before it (the body of a block header, `if x: import a`).
+fn statements_inside_line(
+    text: &str,
+    layout: &source::Layout,
+    line: &Range<usize>,
+) -> Vec<(Range<usize>, bool)> {
+    let bytes = text.as_bytes();
+    let (strings, comments) = (&layout.strings, &layout.comments);
+    let mut next_string = strings.partition_point(|literal| literal.range.end <= line.start);
+    let mut next_comment = comments.partition_point(|comment| comment.end <= line.start);
+    let mut statements = Vec::new();
+    let (mut depth, mut after_colon) = (0usize, false);
+    let mut open: Option<(usize, bool)> = None;
+    let end = line.end.min(bytes.len());
+    let mut at = line.start;
+    while at < end {
+        if let Some(literal) = strings.get(next_string).filter(|l| l.range.start <= at) {
+            at = literal.range.end.max(at + 1);
+            next_string += 1;
+            continue;
+        }
+        if let Some(comment) = comments.get(next_comment).filter(|c| c.start <= at) {
+            at = comment.end.max(at + 1);
+            next_comment += 1;
+            continue;
+        }
+        match bytes[at] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            separator @ (b';' | b':') if depth == 0 => {
+                after_colon |= separator == b':';
+                if let Some((start, nested)) = open.take() {
+                    statements.push((start..at, nested));
+                }
+                open = Some((at + 1, after_colon));
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    statements.extend(open.map(|(start, nested)| (start..end, nested)));
+    statements
+}
+
+/// Whether `code` (a statement's text from its first non-blank byte) is an import
+/// statement.
+fn starts_with_import(code: &str) -> bool {
+    ["import", "from"].iter().any(|keyword| {
+        code.strip_prefix(keyword)
+            .is_some_and(|rest| rest.starts_with([' ', '\t', '\\']))
     })
 }
 
@@ -308,11 +374,15 @@ pub fn model(source: &SourceText, layout: &source::Layout, module: &ModulePath) 
             blanked,
         } => {
             builder.visit_suite(suite);
-            builder.recover_imports(layout, |range| blanked.iter().any(|b| overlaps(b, range)));
+            builder.recover_imports(
+                layout,
+                |range| blanked.iter().any(|b| overlaps(b, range)),
+                Recover::AlsoInsideLines,
+            );
             builder.model.problem = Some(problem);
         }
         Recovered::Failed(problem) => {
-            builder.recover_imports(layout, |_| true);
+            builder.recover_imports(layout, |_| true, Recover::AlsoInsideLines);
             builder.model.problem = Some(problem);
         }
     }
@@ -724,8 +794,15 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Parses each logical line that starts with `import`/`from` and satisfies `wanted`.
-    fn recover_imports(&mut self, layout: &source::Layout, wanted: impl Fn(&Range<usize>) -> bool) {
+    /// Parses the import statements of each logical line that holds `import` and
+    /// satisfies `wanted`: the one it starts with, or (as `recover` asks) those after
+    /// its `;` and `:`.
+    fn recover_imports(
+        &mut self,
+        layout: &source::Layout,
+        wanted: impl Fn(&Range<usize>) -> bool,
+        recover: Recover,
+    ) {
         let text = self.text;
         // Python has about one `import` per kilobyte.
         let mut offsets = Vec::with_capacity(text.len() / 512 + 4);
@@ -741,46 +818,64 @@ impl<'a> Builder<'a> {
                 .collect();
             lines.sort_by_key(|line| line.start);
             for line in lines.iter().filter(|line| wanted(line)) {
-                self.recover_import_line(line);
+                self.recover_line(layout, line, recover);
             }
         } else {
             for line in lines_with_import(&offsets, layout).filter(|line| wanted(line)) {
-                self.recover_import_line(line);
+                self.recover_line(layout, line, recover);
             }
         }
         self.model.import_offsets = offsets;
     }
 
-    /// Models the import statement `line` (a logical line, or the part of one from a
-    /// physical line on) starts with, if it starts with one.
-    fn recover_import_line(&mut self, line: &Range<usize>) {
-        let text = self.text;
-        let body = &text[line.clone()];
-        let trimmed = &body[source::indent_len(body)..];
-        let is_import = ["import", "from"].iter().any(|keyword| {
-            trimmed
-                .strip_prefix(keyword)
-                .is_some_and(|rest| rest.starts_with([' ', '\t', '\\']))
-        });
-        if !is_import {
+    /// Models the import statement `line` starts with, or (as `recover` asks) those
+    /// that follow its `;` and `:`.
+    fn recover_line(&mut self, layout: &source::Layout, line: &Range<usize>, recover: Recover) {
+        if self.recover_import_line(line) || recover == Recover::LineStarts {
             return;
         }
-        let start = line.start + (body.len() - trimmed.len());
+        let indented = source::indent_len(&self.text[line.clone()]) > 0;
+        for (statement, after_colon) in statements_inside_line(self.text, layout, line) {
+            let code = &self.text[statement.clone()];
+            let blanks = code.len() - code.trim_start_matches([' ', '\t']).len();
+            if starts_with_import(&code[blanks..]) {
+                let start = statement.start + blanks;
+                self.recover_import(start..statement.end, indented || after_colon);
+            }
+        }
+    }
+
+    /// Models the import statement `line` (a logical line, or the part of one from a
+    /// physical line on) starts with, if it starts with one; whether it does.
+    fn recover_import_line(&mut self, line: &Range<usize>) -> bool {
+        let body = &self.text[line.clone()];
+        let indent = source::indent_len(body);
+        if !starts_with_import(&body[indent..]) {
+            return false;
+        }
+        self.recover_import(line.start + indent..line.end, indent > 0);
+        true
+    }
+
+    /// Models the import statement in `statement` (from its keyword to the end of
+    /// the text it may take: the import parser stops at its own end).
+    fn recover_import(&mut self, statement: Range<usize>, nested: bool) {
+        let text = self.text;
+        let start = statement.start;
         let Ok(offset) = u32::try_from(start) else {
             return;
         };
-        let snippet = &text[start..line.end];
-        let nested = start > line.start;
-        if let Some(statement) = import_syntax::parse(snippet, start) {
-            self.on_import(statement, nested);
+        let snippet = &text[statement.clone()];
+        if let Some(parsed) = import_syntax::parse(snippet, start) {
+            self.on_import(parsed, nested);
             return;
         }
         if let Some((module, unclosed)) = parse_import_snippet(snippet, offset) {
             let first = self.model.imports.len();
-            for statement in module.body.iter().filter_map(import_syntax::from_ast) {
-                self.on_import(statement, nested);
+            for parsed in module.body.iter().filter_map(import_syntax::from_ast) {
+                self.on_import(parsed, nested);
             }
-            let end = line.end.min(self.text.len());
+            let end = statement.end.min(self.text.len());
             for stmt in &mut self.model.imports[first..] {
                 stmt.unclosed = unclosed;
                 stmt.range.end = stmt.range.end.min(end);

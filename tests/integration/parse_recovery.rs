@@ -71,6 +71,31 @@ fn imports_below_an_unclosed_bracket_are_recovered() {
     out.assert_one_parse_warning("k.py");
 }
 
+/// Recovery reads the simple statements of a line: an import after a `;` or a block
+/// header's `:` is found, one in a string or comment is not.
+#[test]
+fn imports_after_a_semicolon_or_a_header_colon_are_recovered() {
+    let src = lines(&[
+        "x = 1; import pkg.old_utils",
+        "if True: y = {'a': 1}; from netra.ws.manager import WebSocketManager",
+        "z = f(1, 2); s = 'a; import pkg.old_utils'  # ; import pkg.old_utils",
+        "if True: import pkg.old_utils",
+        "if True:",
+        "print(1)",
+    ]);
+    let out = check_bytes("s.py", &src);
+    out.assert_code(1);
+    assert_eq!(
+        out.locs(),
+        vec![
+            loc("s.py", 1, 15, "old-utils"),
+            loc("s.py", 2, 53, "ws-manager"),
+            loc("s.py", 4, 17, "old-utils"),
+        ]
+    );
+    out.assert_one_parse_warning("s.py");
+}
+
 #[test]
 fn python2_print_statement_still_checks_imports() {
     let src = lines(&["print \"hi\"", WS_IMPORT, "", "import pkg.old_utils"]);
