@@ -349,7 +349,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     if let Some(version) = raw.version {
         if version != 1 {
             return Err(at(
-                yaml::locate_top_key(text, "version"),
+                yaml::locate_top_value(text, "version"),
                 format!("unsupported version {version}: expected 1"),
             ));
         }

@@ -21,12 +21,59 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             .location()
             .map(|loc| (loc.line(), loc.column()))
             .unwrap_or((1, 1));
+        let message = clean_message(&error.to_string());
+        let (line, column) =
+            duplicate_key_position(text, &message, line, column).unwrap_or((line, column));
         YamlError {
             line,
             column,
-            message: clean_message(&error.to_string()),
+            message,
         }
     })
+}
+
+/// serde_yaml places a duplicate key at the start of its mapping (1-based `line` and
+/// `column`); this finds the key's second occurrence in that block mapping, which is
+/// what the message is about.
+fn duplicate_key_position(
+    text: &str,
+    message: &str,
+    line: usize,
+    column: usize,
+) -> Option<(usize, usize)> {
+    let key = message
+        .split("duplicate field `")
+        .nth(1)?
+        .split('`')
+        .next()?;
+    let indent = column.checked_sub(1)?;
+    let mut found = 0;
+    for (index, text_line) in text.lines().enumerate().skip(line.checked_sub(1)?) {
+        let candidate = if index + 1 == line {
+            let (start, _) = text_line.char_indices().nth(indent)?;
+            &text_line[start..]
+        } else {
+            let body = text_line.trim_start_matches(' ');
+            if body.is_empty() || body.starts_with('#') {
+                continue;
+            }
+            match (text_line.len() - body.len()).cmp(&indent) {
+                std::cmp::Ordering::Less => return None,
+                std::cmp::Ordering::Greater => continue,
+                std::cmp::Ordering::Equal => body,
+            }
+        };
+        let is_key = candidate
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start_matches(' ').starts_with(':'));
+        if is_key {
+            found += 1;
+            if found == 2 {
+                return Some((index + 1, column));
+            }
+        }
+    }
+    None
 }
 
 /// True when `text` holds no YAML content: only blank lines, comments and the
@@ -102,6 +149,29 @@ pub fn locate_rule_key(text: &str, rule_index: usize, key: &str) -> (usize, usiz
     locate_key_between(text, key, start, end).unwrap_or((start, 1))
 }
 
+/// The 1-based (line, column) of the value of a top-level `key:` written on the
+/// key's line; of the key when the value is not there.
+pub fn locate_top_value(text: &str, key: &str) -> (usize, usize) {
+    let (line, column) = locate_top_key(text, key);
+    let Some(text_line) = text.lines().nth(line - 1) else {
+        return (line, column);
+    };
+    let after_key = text_line
+        .get(key.len()..)
+        .and_then(|rest| rest.trim_start().strip_prefix(':'))
+        .map(str::trim_start)
+        .filter(|value| !value.is_empty() && !value.starts_with('#'));
+    match after_key {
+        Some(value) => (line, char_column(text_line, text_line.len() - value.len())),
+        None => (line, column),
+    }
+}
+
+/// The 1-based column, in characters, of byte offset `at` of `line`.
+fn char_column(line: &str, at: usize) -> usize {
+    line.get(..at).map_or(at, |before| before.chars().count()) + 1
+}
+
 /// The 1-based (line, column) of a top-level `key:`.
 pub fn locate_top_key(text: &str, key: &str) -> (usize, usize) {
     for (index, line) in text.lines().enumerate() {
@@ -143,8 +213,14 @@ pub fn locate_rule_value(text: &str, rule_index: usize, key: &str, value: &str) 
         if number < key_line || number >= end {
             continue;
         }
-        if let Some(column) = line.find(value) {
-            return (number, column + 1);
+        // On the key's own line, the value comes after the key.
+        let from = if number == key_line {
+            (key_column - 1 + key.len()).min(line.len())
+        } else {
+            0
+        };
+        if let Some(found) = line.get(from..).and_then(|rest| rest.find(value)) {
+            return (number, char_column(line, from + found));
         }
     }
     (key_line, key_column)
@@ -163,6 +239,29 @@ mod tests {
         assert_eq!(locate_rule_key(TEXT, 0, "id"), (3, 5));
         assert_eq!(locate_rule_value(TEXT, 1, "target", "x.y"), (8, 13));
         assert_eq!(locate_top_key(TEXT, "rules"), (2, 1));
+        assert_eq!(
+            locate_top_value("# v\nversion:  2 # x\n", "version"),
+            (2, 11)
+        );
+        assert_eq!(locate_top_value("version:\n  2\n", "version"), (1, 1));
+    }
+
+    #[test]
+    fn values_are_located_by_character_column_after_their_key() {
+        let text = "rules:\n  - id: d\n    deprecated: [\"ééé\", \"a b\", d]\n";
+        assert_eq!(locate_rule_value(text, 0, "deprecated", "a b"), (3, 26));
+        assert_eq!(locate_rule_value(text, 0, "deprecated", "d"), (3, 32));
+    }
+
+    #[test]
+    fn a_duplicate_key_is_located_at_its_second_occurrence() {
+        let text = "version: 1\nrules:\n  - id: a\n    kind: import\n    # id: c\n    sub:\n      id: x\n    id: b\n";
+        let error = from_str::<serde_yaml_probe::Rules>(text).unwrap_err();
+        assert!(error.message.contains("duplicate field `id`"), "{error:?}");
+        assert_eq!((error.line, error.column), (8, 5));
+        let error =
+            from_str::<serde_yaml_probe::Rules>("rules: []\nversion: 1\nrules: []\n").unwrap_err();
+        assert_eq!((error.line, error.column), (3, 1), "{error:?}");
     }
 
     #[test]
@@ -177,6 +276,21 @@ mod tests {
         pub struct Probe {
             #[allow(dead_code)]
             pub a: Vec<u32>,
+        }
+
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        pub struct Rules {
+            pub version: Option<u32>,
+            pub rules: Vec<Rule>,
+        }
+
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        pub struct Rule {
+            pub id: String,
+            pub kind: Option<String>,
+            pub sub: Option<serde_yaml::Value>,
         }
     }
 }

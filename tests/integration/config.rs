@@ -159,6 +159,30 @@ fn duplicate_rule_ids_report_the_second_one() {
 }
 
 #[test]
+fn config_errors_point_at_the_character_the_message_is_about() {
+    let cases = [
+        // The bad name in a list, counted in characters past the non-ASCII one.
+        (
+            "version: 1\nrules:\n  - id: x\n    kind: import\n    canonical: a.z\n    deprecated: [\"ééé\", \"a b\"]\n",
+            ":6:26:",
+        ),
+        // The second `id` of a rule, not its first.
+        (
+            "version: 1\nrules:\n  - id: x\n    kind: import\n    canonical: a.z\n    deprecated: [a.b]\n    id: y\n",
+            ":7:5:",
+        ),
+        // The version's value.
+        ("version: 2\nrules: []\n", ":1:10:"),
+    ];
+    for (cfg, at) in cases {
+        let repo = repo_with_raw_config(".canon.yaml", cfg);
+        let out = repo.run(&["check", "a.py"]);
+        let msg = assert_config_error(&out, repo.root(), ".canon.yaml", None);
+        assert!(msg.contains(&format!(".canon.yaml{at}")), "{cfg}: {msg:?}");
+    }
+}
+
+#[test]
 fn unknown_rule_kind_reports_its_line() {
     let cfg = "version: 1\nrules:\n  - id: x\n    kind: imprt\n    canonical: a.z\n    deprecated: [a.b]\n";
     let repo = repo_with_raw_config(".canon.yaml", cfg);
