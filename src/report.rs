@@ -3,7 +3,6 @@
 //! paths with the most uses — as a table, JSON, or Markdown for a pull request.
 
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::config::RuleKind;
 use crate::gitsource::{self, Content};
 use crate::project::Project;
 use crate::rules::{Checker, Selection};
@@ -180,20 +179,10 @@ fn build(
     let mut per_module: BTreeMap<String, usize> = BTreeMap::new();
     for (path, outcome) in &outcomes {
         let mut file_uses = 0;
-        for (index, rule) in config.rules.iter().enumerate() {
-            if matches!(rule.kind, RuleKind::Import { .. }) {
-                rules[index].canonical += outcome.counts[index].canonical;
-                rules[index].deprecated += outcome.counts[index].deprecated;
-                file_uses += outcome.counts[index].deprecated;
-            } else {
-                let found = outcome
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.rule == rule.id)
-                    .count();
-                rules[index].deprecated += found;
-                file_uses += found;
-            }
+        for (stats, counts) in rules.iter_mut().zip(&outcome.counts) {
+            stats.canonical += counts.canonical;
+            stats.deprecated += counts.deprecated;
+            file_uses += counts.deprecated;
         }
         if file_uses > 0 {
             per_file.insert(path.clone(), file_uses);
@@ -202,6 +191,13 @@ fn build(
             *per_module.entry(name.clone()).or_default() += 1;
         }
     }
+    // A rule that is off is not run: it has nothing to show.
+    let rules = rules
+        .into_iter()
+        .zip(&config.rules)
+        .filter(|(_, rule)| rule.severity.is_some())
+        .map(|(stats, _)| stats)
+        .collect();
     Ok(Report {
         files: outcomes.len(),
         rules,

@@ -45,7 +45,8 @@ pub struct Counts {
 #[derive(Debug, Default)]
 pub struct FileOutcome {
     pub diagnostics: Vec<Diagnostic>,
-    /// Per rule (same order as the config), canonical and deprecated references.
+    /// Per rule (same order as the config), canonical and deprecated references
+    /// (for other kinds, violations), suppressed by a comment or not.
     pub counts: Vec<Counts>,
     /// The deprecated dotted names referenced (one entry per reference).
     pub deprecated_paths: Vec<String>,
@@ -511,15 +512,21 @@ impl<'c> Checker<'c> {
                 RuleKind::Pattern { regex, scope } => pattern_rule(&file, regex, *scope, &mut raw),
             }
             for finding in raw {
-                found.push((rule, severity, finding));
+                found.push((index, rule, severity, finding));
             }
         }
         let mut diagnostics = Vec::new();
-        for (rule, severity, finding) in found {
+        for (index, rule, severity, finding) in found {
             let (first, last) = source.lines_of(&finding.stmt);
-            if !changed.touches(first, last)
-                || suppressed(&file, first, last, &rule.id, rule.kind.code())
-            {
+            if !changed.touches(first, last) {
+                continue;
+            }
+            // Counted for the report as an import rule counts its uses: a comment
+            // that silences the diagnostic does not change the code.
+            if !matches!(rule.kind, RuleKind::Import { .. }) {
+                outcome.counts[index].deprecated += 1;
+            }
+            if suppressed(&file, first, last, &rule.id, rule.kind.code()) {
                 continue;
             }
             let message = match &rule.message {

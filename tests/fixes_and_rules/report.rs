@@ -259,3 +259,42 @@ fn a_compliance_below_the_threshold_never_reads_as_it_and_the_failure_says_why()
     let out = repo.canon(&["report", "--format", "markdown"]);
     assert!(out.stdout.contains("### SSOT compliance: 99.9%"), "{out}");
 }
+
+#[test]
+fn suppressed_uses_count_for_every_kind_while_ignored_files_and_rules_that_are_off_do_not() {
+    let config = format!(
+        "{REPORT_CONFIG}  - id: old-z\n    kind: import\n    canonical: z.new\n    deprecated: [z.old]\n    severity: \"off\"\n"
+    );
+    let repo = Repo::with_config(&config);
+    repo.write(
+        "app/quiet.py",
+        lines(&[
+            "from app.ws.ssot import SSOTManager",
+            "from app.ws.manager import WSManager  # noqa",
+            "from app.ws import get_websocket_manager",
+            "m = get_websocket_manager()  # canon: ignore[singleton]",
+            "import z.old",
+        ]),
+    );
+    repo.write(
+        "app/skipped.py",
+        lines(&[
+            "# canon: ignore-file",
+            "from app.ws.manager import WSManager",
+            "from app.ws import get_websocket_manager",
+            "m = get_websocket_manager()",
+        ]),
+    );
+    repo.commit_all("fixture");
+    let json = repo.canon(&["report", "--format", "json"]).json();
+    let rules = json["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules
+        .iter()
+        .filter_map(|rule| rule["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["ws-manager", "notifier", "singleton"], "{json:#}");
+    assert_eq!(rules[0]["canonical"], 1, "{json:#}");
+    assert_eq!(rules[0]["deprecated"], 1, "{json:#}");
+    assert_eq!(rules[2]["deprecated"], 1, "{json:#}");
+    assert_eq!(json["compliance"].as_f64(), Some(50.0), "{json:#}");
+}
