@@ -198,6 +198,9 @@ pub fn slash_path(path: &Path) -> String {
 /// A file name's bytes as text: a byte that is not part of valid UTF-8 is shown as
 /// `\xNN`, so that two names that differ only in such bytes stay apart.
 pub fn display_name(bytes: &[u8]) -> String {
+    if let Ok(name) = std::str::from_utf8(bytes) {
+        return name.to_string();
+    }
     let mut name = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
         name.push_str(chunk.valid());
