@@ -518,7 +518,8 @@ fn fix_that_would_leave_a_deleted_name_unbound_is_refused() {
 fn fix_that_would_not_parse_is_refused() {
     let repo = Repo::with_config(FIX_CONFIG);
     let before = lines(&["from app.ws import make", "m = make(1)"]);
-    let out = fix_refused(&repo, "svc.py", &before, &[]);
+    // Unsafe too: nothing binds the template's `Factory`.
+    let out = fix_refused(&repo, "svc.py", &before, &["--unsafe-fixes"]);
     assert!(out.stderr.contains("svc.py"), "{out}");
     assert!(out.stderr.contains("parse"), "{out}");
 }
@@ -849,6 +850,65 @@ fn call_fix_is_unsafe_inside_a_module_level_comprehension_binding_the_template_n
     assert_eq!(
         applicabilities(&repo, "ok.py"),
         vec![(2, "safe".to_string())]
+    );
+}
+
+/// A template that reads a name nothing binds (no `requires-import` for it, or one
+/// that binds another name) would raise `NameError`: its fix is unsafe. A name the
+/// file binds, a builtin, or a file with a star import keeps it safe.
+#[test]
+fn call_fix_is_unsafe_when_the_template_reads_a_name_nothing_binds() {
+    let config = r#"version: 1
+rules:
+  - id: bare
+    kind: call
+    target: pkg.core.get_mgr
+    replace-with: "Factory.create({args})"
+  - id: module
+    kind: call
+    target: pkg.core.make
+    replace-with: "pkg.factory.create({args})"
+    requires-import: pkg.factory
+  - id: builtin
+    kind: call
+    target: pkg.core.size
+    replace-with: "len({args})"
+"#;
+    let repo = Repo::with_config(config);
+    let before = lines(&[
+        "from pkg.core import get_mgr, make, size",
+        "a = get_mgr()",
+        "b = make()",
+        "c = size(a)",
+    ]);
+    repo.write("svc.py", &before);
+    assert_eq!(
+        applicabilities(&repo, "svc.py"),
+        vec![
+            (2, "unsafe".to_string()),
+            (3, "unsafe".to_string()),
+            (4, "safe".to_string())
+        ]
+    );
+    let bound = lines(&[
+        "from pkg.core import get_mgr",
+        "from pkg.factories import Factory",
+        "a = get_mgr()",
+    ]);
+    repo.write("bound.py", &bound);
+    assert_eq!(
+        applicabilities(&repo, "bound.py"),
+        vec![(3, "safe".to_string())]
+    );
+    let star = lines(&[
+        "from pkg.core import get_mgr",
+        "from pkg.all import *",
+        "a = get_mgr()",
+    ]);
+    repo.write("star.py", &star);
+    assert_eq!(
+        applicabilities(&repo, "star.py"),
+        vec![(3, "safe".to_string())]
     );
 }
 
