@@ -5,7 +5,9 @@
 //! `--staged`, which [`crate::index_diff`] does faster; the product never runs `git`.
 
 use crate::index_diff;
-use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Patch, Repository, Tree};
+use git2::{
+    Delta, DiffFindOptions, DiffOptions, Oid, Patch, Repository, RepositoryOpenFlags, Tree,
+};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -92,7 +94,7 @@ impl Workspace {
     /// Opens the repository containing `cwd`, if there is one.
     pub fn discover(cwd: &Path) -> GitResult<Workspace> {
         let cwd = canonical(cwd);
-        match Repository::discover(&cwd) {
+        match open_repository(&cwd) {
             Ok(repo) => {
                 let root = match repo.workdir() {
                     Some(workdir) => canonical(workdir),
@@ -151,6 +153,17 @@ impl Workspace {
     fn pathspecs(&self, paths: &[PathBuf]) -> GitResult<Vec<String>> {
         paths.iter().map(|path| self.relative(path)).collect()
     }
+}
+
+/// Opens the repository containing `cwd` as git finds it. Its work tree is the one
+/// git names: the directory holding a `.git` file that links to a separate git dir
+/// (not that git dir's parent), or `core.worktree`.
+pub fn open_repository(cwd: &Path) -> Result<Repository, git2::Error> {
+    Repository::open_ext(
+        cwd,
+        RepositoryOpenFlags::empty(),
+        &[] as &[&std::ffi::OsStr],
+    )
 }
 
 /// True when `path` is one of `specs` or lies under one of them.

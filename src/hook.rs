@@ -41,7 +41,7 @@ const MARKER_LINES: usize = 5;
 pub fn install(force: bool) -> Result<i32, String> {
     let cwd = std::env::current_dir()
         .map_err(|error| format!("cannot read the working directory: {error}"))?;
-    let repo = Repository::discover(&cwd).map_err(|_| {
+    let repo = crate::gitsource::open_repository(&cwd).map_err(|_| {
         format!(
             "{}: not a git repository (install-hook needs one)",
             cwd.display()

@@ -671,3 +671,70 @@ fn named_symlink_to_a_directory_says_it_is_not_followed() {
         "canon: error: alias: a symlink to a directory; symlinks are not followed: name the directory itself"
     );
 }
+
+/// A repository made with `git init --separate-git-dir`: its `.git` is a file linking
+/// to a git dir elsewhere. The work tree is the directory holding that file (as git
+/// says), so staged violations are reported and `--staged --fix` writes there, never
+/// next to the git dir.
+#[test]
+fn separate_git_dir_work_tree_is_the_directory_holding_the_git_file() {
+    let repo = Repo::empty();
+    let store = repo.base.join("store");
+    let work = repo.base.join("work");
+    fs::create_dir_all(&store).unwrap();
+    let git_dir = store.join("r.git");
+    repo.git_in(
+        &repo.base,
+        &[
+            "init",
+            "-q",
+            "-b",
+            "main",
+            "--separate-git-dir",
+            git_dir.to_str().unwrap(),
+            "work",
+        ],
+    );
+    fs::write(work.join("a.py"), "x = 1\n").unwrap();
+    repo.git_in(&work, &["add", "a.py"]);
+    repo.git_in(&work, &["commit", "-q", "-m", "init"]);
+    let staged = format!("x = 1\n{OLD_IMPORT}");
+    fs::write(work.join("a.py"), &staged).unwrap();
+    repo.git_in(&work, &["add", "a.py"]);
+    let config = repo.base.join("canon.yaml");
+    fs::write(&config, CONFIG).unwrap();
+    fs::write(store.join("a.py"), &staged).unwrap();
+    let config = config.to_str().unwrap().to_string();
+    let home = repo.home();
+
+    let concise = ["--output-format", "concise"];
+    let out = Run::new(
+        &home,
+        &work,
+        &[&["check", "--config", &config][..], &concise].concat(),
+    )
+    .run();
+    out.assert_code(1);
+    assert_eq!(out.with_code("CAN001"), vec![at("a.py", 2, 27)]);
+    let out = Run::new(
+        &home,
+        &work,
+        &[&["check", "--config", &config, "a.py"][..], &concise].concat(),
+    )
+    .run();
+    out.assert_code(1);
+    assert_eq!(out.with_code("CAN001"), vec![at("a.py", 2, 27)]);
+
+    let out = Run::new(
+        &home,
+        &work,
+        &["check", "--staged", "--fix", "--config", &config],
+    )
+    .run();
+    out.assert_code(1);
+    assert_eq!(
+        fs::read_to_string(work.join("a.py")).unwrap(),
+        format!("x = 1\n{NEW_IMPORT}")
+    );
+    assert_eq!(fs::read_to_string(store.join("a.py")).unwrap(), staged);
+}
