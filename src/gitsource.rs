@@ -158,12 +158,59 @@ impl Workspace {
 /// Opens the repository containing `cwd` as git finds it. Its work tree is the one
 /// git names: the directory holding a `.git` file that links to a separate git dir
 /// (not that git dir's parent), or `core.worktree`.
+///
+/// The environment is honoured as git honours it (git exports `GIT_DIR` and
+/// `GIT_WORK_TREE` to the hooks of a repository used with `--git-dir`/`--work-tree`):
+/// `GIT_DIR` names the git dir (no search), `GIT_WORK_TREE` the work tree, both
+/// relative to `cwd`; with `GIT_DIR` alone and no `core.worktree`, `cwd` is the top
+/// of the work tree; `GIT_CEILING_DIRECTORIES` bounds the search.
 pub fn open_repository(cwd: &Path) -> Result<Repository, git2::Error> {
-    Repository::open_ext(
-        cwd,
-        RepositoryOpenFlags::empty(),
-        &[] as &[&std::ffi::OsStr],
-    )
+    let git_dir = env_path("GIT_DIR");
+    let repo = match &git_dir {
+        Some(dir) => Repository::open_ext(
+            cwd.join(dir),
+            RepositoryOpenFlags::NO_SEARCH | RepositoryOpenFlags::NO_DOTGIT,
+            &[] as &[&std::ffi::OsStr],
+        )?,
+        None => Repository::open_ext(cwd, RepositoryOpenFlags::empty(), ceiling_directories())?,
+    };
+    match env_path("GIT_WORK_TREE") {
+        Some(work_tree) => repo.set_workdir(&cwd.join(work_tree), false)?,
+        None if git_dir.is_some() && work_tree_is_implicit(&repo) => {
+            repo.set_workdir(cwd, false)?
+        }
+        None => {}
+    }
+    Ok(repo)
+}
+
+/// A path-valued environment variable, unless unset or empty.
+fn env_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+}
+
+/// The directories listed in `GIT_CEILING_DIRECTORIES`.
+fn ceiling_directories() -> Vec<PathBuf> {
+    std::env::var_os("GIT_CEILING_DIRECTORIES")
+        .map(|value| {
+            std::env::split_paths(&value)
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// True when nothing but the working directory can name the work tree of a
+/// repository opened through `GIT_DIR`: it is not bare, not a linked worktree (whose
+/// git dir records its work tree) and has no `core.worktree`.
+fn work_tree_is_implicit(repo: &Repository) -> bool {
+    let configured = repo
+        .config()
+        .and_then(|config| config.get_path("core.worktree"))
+        .is_ok();
+    !repo.is_bare() && !repo.is_worktree() && !configured
 }
 
 /// True when `path` is one of `specs` or lies under one of them.

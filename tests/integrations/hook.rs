@@ -442,3 +442,43 @@ fn commit_all_and_commit_with_paths_are_checked() {
     out.assert_shows(FIX_LINE);
     assert_eq!(sb.rev(&root, "HEAD"), head, "a commit was made");
 }
+
+/// A "dotfiles" repository: a bare git dir used with `git --git-dir=… --work-tree=…`.
+/// git exports `GIT_DIR` and `GIT_WORK_TREE` to the hook; canon finds the repository
+/// through them, so a clean commit goes through and a deprecated import is blocked.
+#[test]
+fn hook_of_a_bare_git_dir_used_with_a_work_tree_checks_the_commit() {
+    let sb = Sandbox::new();
+    let git_dir = sb.base.join("dot.git");
+    let work = sb.base.join("dotwt");
+    sb.git(&sb.base, &["init", "-q", "--bare", "dot.git"]);
+    fs::create_dir_all(&work).unwrap();
+    let dot_git = |args: &[&str]| {
+        let mut all = vec!["--git-dir=../dot.git", "--work-tree=."];
+        all.extend_from_slice(args);
+        sb.cmd("git", &work).args(&all).run()
+    };
+    dot_git(&["config", "commit.gpgsign", "false"]).assert_code(0);
+    write(&work.join(".canon.yaml"), CONFIG);
+    write(&work.join("app.py"), LEGACY);
+    dot_git(&["add", "-A"]).assert_code(0);
+    dot_git(&["commit", "-q", "-m", "legacy code"]).assert_code(0);
+    let hooks = git_dir.join("hooks");
+    fs::create_dir_all(&hooks).unwrap();
+    fs::copy(
+        checkout().join("hooks/pre-commit"),
+        hooks.join("pre-commit"),
+    )
+    .unwrap();
+
+    write(&work.join("app.py"), legacy_plus("x = 1"));
+    dot_git(&["add", "app.py"]).assert_code(0);
+    dot_git(&["commit", "-q", "-m", "clean change"]).assert_code(0);
+
+    write(&work.join("app.py"), legacy_plus(NEW_IMPORT));
+    dot_git(&["add", "app.py"]).assert_code(0);
+    let out = dot_git(&["commit", "-q", "-m", "adds a deprecated import"]);
+    assert_ne!(out.code, 0, "the commit was not blocked\n{}", out.text());
+    out.assert_shows(&expected().concise("app.py"));
+    out.assert_shows(FIX_LINE);
+}

@@ -230,6 +230,12 @@ impl Run {
         self
     }
 
+    /// Sets an environment variable for this run (after the scrubbed ones are removed).
+    pub fn env(mut self, key: &'static str, value: impl AsRef<OsStr>) -> Run {
+        self.env.push((key, value.as_ref().to_os_string()));
+        self
+    }
+
     pub fn timeout(mut self, timeout: Duration) -> Run {
         self.timeout = timeout;
         self

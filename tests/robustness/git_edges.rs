@@ -738,3 +738,50 @@ fn separate_git_dir_work_tree_is_the_directory_holding_the_git_file() {
     );
     assert_eq!(fs::read_to_string(store.join("a.py")).unwrap(), staged);
 }
+
+/// `GIT_DIR` and `GIT_WORK_TREE` name the repository and its work tree, as they do
+/// for git, wherever canon runs; without them the working directory's repository is
+/// used.
+#[test]
+fn git_dir_and_git_work_tree_select_the_repository() {
+    let repo = Repo::std();
+    repo.write("a.py", "x = 1\n");
+    repo.commit_all("a");
+    repo.write("a.py", format!("x = 1\n{OLD_IMPORT}"));
+    repo.add(&["a.py"]);
+    let elsewhere = repo.base.join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    fs::write(elsewhere.join(".canon.yaml"), CONFIG).unwrap();
+    let home = repo.home();
+    let concise = ["check", "--output-format", "concise"];
+
+    let out = Run::new(&home, &elsewhere, &concise)
+        .env("GIT_DIR", repo.path(".git"))
+        .env("GIT_WORK_TREE", &repo.root)
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.with_code("CAN001"), vec![at("a.py", 2, 27)]);
+
+    // Relative values are relative to the working directory, as for git.
+    let out = Run::new(&home, &elsewhere, &concise)
+        .env("GIT_DIR", "../repo/.git")
+        .env("GIT_WORK_TREE", "../repo")
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.with_code("CAN001"), vec![at("a.py", 2, 27)]);
+
+    // GIT_DIR alone: the working directory is the top of the work tree.
+    let out = Run::new(&home, &repo.root, &concise)
+        .env("GIT_DIR", ".git")
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.with_code("CAN001"), vec![at("a.py", 2, 27)]);
+
+    let out = Run::new(&home, &elsewhere, &concise).run();
+    out.assert_code(2);
+    assert!(
+        out.one_error_line().contains("not a git repository"),
+        "{}",
+        out.stderr
+    );
+}
