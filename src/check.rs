@@ -246,7 +246,8 @@ fn check_inputs(
         // Already filtered by `keep`, in the walk's threads.
         Mode::Worktree => {
             let inputs = gitsource::worktree_files(ws, &args.paths, &keep)?;
-            return Ok((check_all(checker, inputs, handling)?, Vec::new()));
+            let notes = gitsource::named_files_not_checked(ws, &args.paths);
+            return Ok((check_all(checker, inputs, handling)?, notes));
         }
         Mode::Changed => gitsource::worktree_changes(ws, None, &args.paths)?,
         Mode::DiffBase(rev) => gitsource::worktree_changes(ws, Some(rev), &args.paths)?,

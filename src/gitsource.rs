@@ -887,6 +887,21 @@ pub fn worktree_files(
     Ok(inputs)
 }
 
+/// A note for each regular file named in `paths` that is not checked because it is
+/// not a `.py`/`.pyi` file (an extension-less script, say).
+pub fn named_files_not_checked(ws: &Workspace, paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .filter(|arg| !has_python_name(arg.as_os_str()) && ws.cwd.join(arg).is_file())
+        .map(|arg| {
+            format!(
+                "{}: not checked; canon checks only .py and .pyi files",
+                arg.display()
+            )
+        })
+        .collect()
+}
+
 /// Why a path named on the command line that is neither a directory nor a regular
 /// file (`target` is what it resolves to) is not checked.
 fn not_checked(ws: &Workspace, absolute: &Path, target: &std::fs::Metadata) -> String {

@@ -296,6 +296,14 @@ fn the_manifest_declares_the_three_hooks_and_pre_commit_accepts_it_and_the_recip
             ["python", "pyi"],
             "{id} file types"
         );
+        // identify calls an extension-less script with a Python shebang `python`;
+        // canon checks only .py/.pyi files, so the hooks select only those.
+        let files = hook["files"].as_str().unwrap_or_default();
+        assert_eq!(files, r"\.pyi?$", "{id} files");
+        let files = regex::Regex::new(files).unwrap();
+        for (name, selected) in [("a.py", true), ("pkg/b.pyi", true), ("bin/tool", false)] {
+            assert_eq!(files.is_match(name), selected, "{id} selects {name}");
+        }
         let stages = strings(field(hook, "stages"));
         let entry = hook["entry"].as_str().unwrap();
         match id {

@@ -785,3 +785,31 @@ fn git_dir_and_git_work_tree_select_the_repository() {
         out.stderr
     );
 }
+
+/// canon checks `.py`/`.pyi` files only: a script without that extension named on the
+/// command line is not checked, and one note on stderr says so (the exit status is
+/// that of the files checked).
+#[test]
+fn named_file_that_is_not_py_or_pyi_gets_a_note() {
+    let repo = Repo::std();
+    repo.write("bin/tool", format!("#!/usr/bin/env python3\n{OLD_IMPORT}"));
+    repo.write("a.py", OLD_IMPORT);
+
+    let out = repo.concise(&["check", "bin/tool"]);
+    out.assert_code(0);
+    assert_eq!(
+        out.one_error_line(),
+        "canon: bin/tool: not checked; canon checks only .py and .pyi files"
+    );
+    let out = repo.concise(&["check", "bin/tool", "a.py"]);
+    out.assert_code(1);
+    assert_eq!(out.with_code("CAN001"), vec![at("a.py", 1, 27)]);
+    assert_eq!(
+        out.one_error_line(),
+        "canon: bin/tool: not checked; canon checks only .py and .pyi files"
+    );
+    // A directory walk takes .py/.pyi files without a word about the others.
+    let out = repo.concise(&["check", "bin"]);
+    out.assert_code(0);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
