@@ -821,17 +821,36 @@ pub fn buffer_changes(ws: &Workspace, path: &Path, buffer: &[u8]) -> GitResult<L
     let Ok(blob) = repo.find_blob(entry.id()) else {
         return Ok(LineSet::All);
     };
+    // An editor's buffer of a file checked out with CRLF (`core.autocrlf`) is compared
+    // with the LF blob: a line that differs only in its ending is not a change.
+    let (old, new) = (lf_line_endings(blob.content()), lf_line_endings(buffer));
     let mut options = diff_options(&[]);
-    let patch =
-        Patch::from_blob_and_buffer(&blob, Some(path), buffer, Some(path), Some(&mut options))
-            .map_err(|error| {
-                let path = path.display();
-                format!("{path}: cannot diff against HEAD: {}", error.message())
-            })?;
+    let patch = Patch::from_buffers(&old, Some(path), &new, Some(path), Some(&mut options))
+        .map_err(|error| {
+            let path = path.display();
+            format!("{path}: cannot diff against HEAD: {}", error.message())
+        })?;
     if patch.delta().flags().is_binary() {
         return Ok(LineSet::All);
     }
     Ok(hunk_lines(&patch))
+}
+
+/// `bytes` with each `\r\n` made `\n`: every line keeps its number, and two lines
+/// that differ only in that ending become equal.
+fn lf_line_endings(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let finder = memchr::memmem::Finder::new(b"\r\n");
+    if finder.find(bytes).is_none() {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut lf = Vec::with_capacity(bytes.len());
+    let mut start = 0;
+    for at in finder.find_iter(bytes) {
+        lf.extend_from_slice(&bytes[start..at]);
+        start = at + 1;
+    }
+    lf.extend_from_slice(&bytes[start..]);
+    std::borrow::Cow::Owned(lf)
 }
 
 /// Working-tree files under `paths` (every line), directories walked honouring
@@ -1082,6 +1101,12 @@ mod tests {
             LineSet::Some(lines) => lines.into_iter().collect(),
             LineSet::All => panic!("text judged binary"),
         }
+    }
+
+    #[test]
+    fn crlf_line_endings_become_lf_and_lone_carriage_returns_stay() {
+        assert_eq!(&*lf_line_endings(b"a\r\nb\rc\r\n\r\n"), b"a\nb\rc\n\n");
+        assert_eq!(&*lf_line_endings(b"a\nb"), b"a\nb");
     }
 
     #[test]

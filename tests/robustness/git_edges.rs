@@ -813,3 +813,37 @@ fn named_file_that_is_not_py_or_pyi_gets_a_note() {
     out.assert_code(0);
     assert!(out.stderr.is_empty(), "{}", out.stderr);
 }
+
+/// `--changed --stdin-filename` with `core.autocrlf=true`: the editor's CRLF buffer is
+/// compared with the LF blob in HEAD line by line, a line ending `\r\n` equal to `\n`,
+/// so an untouched legacy line is not reported and an added one is.
+#[test]
+fn changed_stdin_buffer_with_crlf_judges_only_the_edited_lines() {
+    let repo = Repo::std();
+    repo.write("a.py", format!("{OLD_IMPORT}x = 1\n"));
+    repo.commit_all("legacy");
+    repo.git(&["config", "core.autocrlf", "true"]);
+    let crlf = |text: &str| text.replace('\n', "\r\n");
+
+    let buffer = crlf(&format!("{OLD_IMPORT}x = 1\ny = 2\n"));
+    let out = repo
+        .canon(&["check", "--changed", "--stdin-filename", "a.py"])
+        .stdin(buffer)
+        .run();
+    out.assert_code(0);
+
+    let buffer = crlf(&format!("{OLD_IMPORT}x = 1\n{OLD_IMPORT}"));
+    let out = repo
+        .canon(&[
+            "check",
+            "--changed",
+            "--stdin-filename",
+            "a.py",
+            "--output-format",
+            "concise",
+        ])
+        .stdin(buffer)
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.with_code("CAN001"), vec![at("a.py", 3, 27)]);
+}
