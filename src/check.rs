@@ -46,23 +46,27 @@ fn mode(args: &CheckArgs) -> Mode {
     if args.changed {
         return Mode::Changed;
     }
+    // pre-commit sets both only when asked to check a range (`pre-commit run
+    // --from-ref A --to-ref B`, a push): then the range is what its hooks check, also
+    // the `canon` hook, whose entry says `--staged`.
+    if let Some((from, to)) = pre_commit_range() {
+        return Mode::Refs(from, to);
+    }
     if args.staged {
         return Mode::Staged;
-    }
-    let from = std::env::var("PRE_COMMIT_FROM_REF")
-        .ok()
-        .filter(|value| !value.is_empty());
-    let to = std::env::var("PRE_COMMIT_TO_REF")
-        .ok()
-        .filter(|value| !value.is_empty());
-    if let (Some(from), Some(to)) = (from, to) {
-        return Mode::Refs(from, to);
     }
     if args.paths.is_empty() {
         Mode::Staged
     } else {
         Mode::Worktree
     }
+}
+
+/// The range pre-commit passes in `PRE_COMMIT_FROM_REF` and `PRE_COMMIT_TO_REF`,
+/// when both are set and not empty.
+fn pre_commit_range() -> Option<(String, String)> {
+    let var = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+    Some((var("PRE_COMMIT_FROM_REF")?, var("PRE_COMMIT_TO_REF")?))
 }
 
 pub fn use_color(choice: ColorChoice, format: Format) -> bool {

@@ -831,3 +831,37 @@ fn walk_and_named_check_agree_on_the_standard_library() {
         walked.len()
     );
 }
+
+/// `pre-commit run --from-ref A --to-ref B` runs the `canon` hook, whose entry says
+/// `--staged`, with the range in the environment: the range is checked, not the
+/// (empty) index.
+#[test]
+fn pre_commit_range_wins_over_staged() {
+    let (repo, a, b) = two_commits();
+    for args in [
+        vec!["check", "--staged", "--output-format", "concise"],
+        vec![
+            "check",
+            "--staged",
+            "a.py",
+            "new.py",
+            "--output-format",
+            "concise",
+        ],
+    ] {
+        let out = repo
+            .canon(&args)
+            .env("PRE_COMMIT_FROM_REF", &a)
+            .env("PRE_COMMIT_TO_REF", &b)
+            .run();
+        out.assert_code(1);
+        assert_eq!(out.locs(), two_commits_expected(), "{args:?}");
+    }
+    // Only one of them set: no range; the index (nothing staged) is checked.
+    let out = repo
+        .canon(&["check", "--staged", "--output-format", "concise"])
+        .env("PRE_COMMIT_FROM_REF", &a)
+        .env("PRE_COMMIT_TO_REF", "")
+        .run();
+    out.assert_code(0);
+}
