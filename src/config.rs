@@ -275,10 +275,18 @@ pub fn discover(
     stop: Option<&Path>,
 ) -> Result<PathBuf, String> {
     if let Some(path) = explicit {
-        if path.is_file() {
-            return Ok(path.to_path_buf());
-        }
-        return Err(format!("{}: config file not found", path.display()));
+        return match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_file() => Ok(path.to_path_buf()),
+            Ok(metadata) if metadata.is_dir() => Err(format!(
+                "{}: is a directory, not a config file",
+                path.display()
+            )),
+            Ok(_) => Err(format!(
+                "{}: not a regular file, so not a config file",
+                path.display()
+            )),
+            Err(_) => Err(format!("{}: config file not found", path.display())),
+        };
     }
     let mut dir = Some(start);
     while let Some(current) = dir {
@@ -294,9 +302,23 @@ pub fn discover(
         dir = current.parent();
     }
     Err(format!(
-        "no .canon.yaml found in {} or its parents; run `canon init` to create one",
-        start.display()
+        "no .canon.yaml found in {}; run `canon init` to create one",
+        searched(start, stop)
     ))
+}
+
+/// Where [`discover`] looked: `start` and its parents, up to `stop` (the repository
+/// root) when `start` lies in it.
+fn searched(start: &Path, stop: Option<&Path>) -> String {
+    match stop.filter(|stop| start.starts_with(stop)) {
+        Some(stop) if stop == start => format!("{} (the repository root)", start.display()),
+        Some(stop) => format!(
+            "{} or its parents up to the repository root {}",
+            start.display(),
+            stop.display()
+        ),
+        None => format!("{} or its parents", start.display()),
+    }
 }
 
 /// Reads and validates the config file at `path`.

@@ -569,3 +569,43 @@ fn usage_errors_are_one_line_naming_the_argument() {
         }
     }
 }
+
+/// `--config` naming a directory or something that is not a regular file says so; a
+/// missing one says it is not found. One line, exit 2.
+#[test]
+fn config_option_naming_a_directory_or_a_device_says_what_it_is() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    for (config, expected) in [
+        (".", "is a directory, not a config file"),
+        (
+            "/dev/null",
+            "/dev/null: not a regular file, so not a config file",
+        ),
+        ("missing.yaml", "missing.yaml: config file not found"),
+    ] {
+        let out = repo.run(&["check", "--config", config, "a.py"]);
+        out.assert_code(2);
+        assert_eq!(out.stderr_lines().len(), 1, "stderr: {}", out.stderr);
+        assert!(out.stderr.contains(expected), "{config}: {}", out.stderr);
+    }
+}
+
+/// Without a config, the message says where discovery looked: up to the repository
+/// root, not beyond.
+#[test]
+fn missing_config_message_names_the_repository_root() {
+    let repo = Repo::new();
+    repo.write("sub/a.py", lines(&[WS_IMPORT]));
+    let root = repo.root().canonicalize().unwrap();
+    let out = repo.canon(&["check", "a.py"]).cwd("sub").run();
+    out.assert_code(2);
+    assert_eq!(
+        out.stderr.trim_end(),
+        format!(
+            "canon: error: no .canon.yaml found in {} or its parents up to the repository root {}; run `canon init` to create one",
+            root.join("sub").display(),
+            root.display()
+        )
+    );
+}
