@@ -201,7 +201,26 @@ fn init() -> Result<i32, String> {
         .map_err(|error| format!("{}: cannot write: {error}", path.display()))?;
     println!(
         "Wrote {}: edit its rules, then run `canon check`.",
-        config::CONFIG_NAMES[0]
+        output::escape(&path.display().to_string())
     );
+    if let Some(existing) = governing_config(&cwd) {
+        eprintln!(
+            "canon: note: {} now governs {} and the directories below it, instead of {}",
+            output::escape(&path.display().to_string()),
+            output::escape(&cwd.display().to_string()),
+            output::escape(&existing.display().to_string())
+        );
+    }
     Ok(0)
+}
+
+/// The config that governs `cwd` from one of its parents (up to the repository root,
+/// as `check` finds it), if any.
+fn governing_config(cwd: &std::path::Path) -> Option<std::path::PathBuf> {
+    let ws = canon::gitsource::Workspace::discover(cwd).ok()?;
+    let stop = ws.repo.as_ref().map(|_| ws.root.as_path());
+    if stop == Some(ws.cwd.as_path()) {
+        return None;
+    }
+    config::discover(None, ws.cwd.parent()?, stop).ok()
 }

@@ -609,3 +609,36 @@ fn missing_config_message_names_the_repository_root() {
         )
     );
 }
+
+/// `canon init` in a subdirectory governed by the root's config still writes (it
+/// never overwrites), says where, and notes that the new file now governs the
+/// directory instead of the root's config.
+#[test]
+fn init_in_a_subdirectory_names_the_config_it_replaces_there() {
+    let repo = Repo::std();
+    repo.write("sub/a.py", lines(&[WS_IMPORT]));
+    let root = repo.root().canonicalize().unwrap();
+    let out = repo.canon(&["init"]).cwd("sub").run();
+    out.assert_code(0);
+    let written = root.join("sub/.canon.yaml");
+    assert!(written.is_file());
+    assert!(
+        out.stdout.contains(&format!("Wrote {}", written.display())),
+        "stdout: {}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "now governs {} and the directories below it, instead of {}",
+            root.join("sub").display(),
+            root.join(".canon.yaml").display()
+        )),
+        "stderr: {}",
+        out.stderr
+    );
+    // At the root there is nothing to replace: no note.
+    let repo = Repo::new();
+    let out = repo.run(&["init"]);
+    out.assert_code(0);
+    assert!(out.stderr.is_empty(), "stderr: {}", out.stderr);
+}
