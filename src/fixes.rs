@@ -541,11 +541,15 @@ pub fn call_fix(
     local_import: Option<usize>,
 ) -> Fix {
     let text = &file.source.text;
-    let replacement = fill_template(
-        template,
-        &text[call.callee_range.clone()],
-        &text[call.args_range.clone()],
-    );
+    let callee = &text[call.callee_range.clone()];
+    // A callee written over several lines was inside parentheses (its own, which the
+    // call's range holds): it keeps them, or its line break ends the statement.
+    let callee = if callee.contains('\n') {
+        std::borrow::Cow::Owned(format!("({callee})"))
+    } else {
+        std::borrow::Cow::Borrowed(callee)
+    };
+    let replacement = fill_template(template, &callee, &text[call.args_range.clone()]);
     let mut edits = vec![edit(call.call_range.clone(), replacement.clone())];
     let mut applicability = Applicability::Safe;
     let mut message = format!("Replace with `{}`", one_line(&replacement));

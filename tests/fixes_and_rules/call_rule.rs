@@ -639,3 +639,31 @@ fn comprehension_targets_shadow_only_inside_the_comprehension() {
     );
     assert_ne!(before, after);
 }
+
+/// A callee written over several lines inside parentheses keeps them in the
+/// template's `{callee}`: the fix parses and is applied with the file's other fixes.
+#[test]
+fn multi_line_callee_keeps_its_parentheses() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "import app.services.bridge",
+            "n = (app.services.bridge",
+            "     .Notifier)(3)",
+            "m = app.services.bridge.Notifier(4)",
+        ]),
+    );
+    let out = repo.canon(&["check", "--fix", "svc.py"]);
+    out.code(0);
+    assert_eq!(
+        repo.read_text("svc.py"),
+        lines(&[
+            "import app.services.bridge",
+            "n = (app.services.bridge",
+            "     .Notifier).create_for_user(3)",
+            "m = app.services.bridge.Notifier.create_for_user(4)",
+        ]),
+        "{out}"
+    );
+}
