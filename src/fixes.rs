@@ -484,18 +484,37 @@ fn without_names(file: &FileContext, stmt: &ImportStmt, flagged: &[usize]) -> St
 }
 
 /// Replaces the dotted path inside a string literal.
-pub fn string_fix(source: &SourceText, range: &Range<usize>, old: &str, new: &str) -> Fix {
-    let literal = &source.text[range.clone()];
+pub fn string_fix(file: &FileContext, range: &Range<usize>, old: &str, new: &str) -> Fix {
+    let literal = &file.source.text[range.clone()];
     if literal.matches(old).count() != 1 {
         return display_only(format!("use `{new}`"), new.to_string());
     }
     let content = literal.replacen(old, new, 1);
-    Fix {
+    let mut fix = Fix {
         applicability: Applicability::Safe,
         message: format!("Replace with `{new}`"),
         replacement: content.clone(),
         edits: vec![edit(range.clone(), content)],
+    };
+    if (old.contains('.') || new.contains('.')) && is_dunder_import_argument(file, range.start) {
+        fix.applicability = Applicability::Unsafe;
+        fix.message.push_str(
+            " (`__import__` returns the top-level package, which the uses of its result may rely on)",
+        );
     }
+    fix
+}
+
+/// Whether the string literal holding `at` is the first argument of `__import__`
+/// (`__import__("a.b")`, `builtins.__import__(...)`), which returns package `a`.
+fn is_dunder_import_argument(file: &FileContext, at: usize) -> bool {
+    let Some(literal) = file.layout.string_at(at) else {
+        return false;
+    };
+    let before = file.source.text[..literal.range.start].trim_end();
+    before
+        .strip_suffix('(')
+        .is_some_and(|callee| callee.trim_end().ends_with("__import__"))
 }
 
 /// Fills a `replace-with` template with the call's callee and argument text.

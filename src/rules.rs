@@ -867,7 +867,7 @@ fn string_finding(
         ),
         fix: file
             .describe_fixes
-            .then(|| fixes::string_fix(file.source, &reference.range, &reference.dotted, &new)),
+            .then(|| fixes::string_fix(file, &reference.range, &reference.dotted, &new)),
     }
 }
 

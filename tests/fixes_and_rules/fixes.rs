@@ -912,6 +912,30 @@ rules:
     );
 }
 
+/// `__import__("a.b")` returns package `a`, so rewriting a dotted target changes
+/// what its result is: unsafe. `importlib.import_module` returns the module named:
+/// its target is rewritten safely.
+#[test]
+fn dunder_import_of_a_dotted_name_is_rewritten_only_as_an_unsafe_fix() {
+    let repo = Repo::with_config(SHADOW_CONFIG);
+    let before = lines(&[
+        "import importlib",
+        "n = __import__(\"lib.old.sub\")",
+        "m = importlib.import_module(\"lib.old.sub\")",
+        "print(n.old.sub.x, m.x)",
+    ]);
+    repo.write("dyn.py", &before);
+    assert_eq!(
+        applicabilities(&repo, "dyn.py"),
+        vec![(2, "unsafe".to_string()), (3, "safe".to_string())]
+    );
+    repo.canon(&["check", "--fix", "dyn.py"]);
+    assert_eq!(
+        repo.read_text("dyn.py"),
+        before.replace("import_module(\"lib.old.sub", "import_module(\"lib.new.sub")
+    );
+}
+
 #[test]
 fn call_fix_is_unsafe_when_the_module_binds_the_template_name_otherwise() {
     let repo = Repo::with_config(SHADOW_CONFIG);
