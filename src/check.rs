@@ -449,7 +449,8 @@ struct FileFix {
 
 impl FixRun<'_> {
     /// Applies fixes round after round; later rounds only fix what lies inside the
-    /// text the previous round wrote.
+    /// text the previous round wrote, and the findings whose fixes it held back
+    /// because they clashed with one it took (a call around a fixed call).
     fn fix_text(
         &self,
         path: &str,
@@ -460,6 +461,7 @@ impl FixRun<'_> {
         let mut text = original.to_string();
         let mut current = diagnostics.to_vec();
         let mut regions: Option<Vec<std::ops::Range<usize>>> = None;
+        let mut held_back: Vec<(usize, String)> = Vec::new();
         let mut fixed = 0;
         let mut first_round_fixed = Vec::new();
         for round in 0..MAX_FIX_ROUNDS {
@@ -467,9 +469,14 @@ impl FixRun<'_> {
                 .iter()
                 .filter(|d| match &regions {
                     None => true,
-                    Some(regions) => regions
-                        .iter()
-                        .any(|r| r.start <= d.range.start && d.range.end <= r.end),
+                    Some(regions) => {
+                        regions
+                            .iter()
+                            .any(|r| r.start <= d.range.start && d.range.end <= r.end)
+                            || held_back
+                                .iter()
+                                .any(|(start, rule)| *start == d.range.start && *rule == d.rule)
+                    }
                 })
                 .cloned()
                 .collect();
@@ -480,6 +487,14 @@ impl FixRun<'_> {
             if round == 0 {
                 first_round_fixed = applied.fixed.clone();
             }
+            held_back = applied
+                .held_back
+                .iter()
+                .filter_map(|&index| {
+                    let held = &candidates[index];
+                    Some((applied.new_offset(held.range.start)?, held.rule.clone()))
+                })
+                .collect();
             fixed += applied.fixed.len();
             text = applied.text;
             regions = Some(applied.edited);

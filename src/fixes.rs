@@ -370,9 +370,27 @@ fn chain_left_behind(
             || continues_name(bytes.get(at + old.len()));
         !stmt.contains(&at)
             && !part_of_longer_name
+            && !through_another_import(file, stmt, old, &text[at..])
             && file.layout.string_at(at).is_none()
             && file.layout.comment_at(at).is_none()
             && !rewrites.iter().any(|rewrite| rewrite.range.start == at)
+    })
+}
+
+/// Whether the chain `code` starts with (`lib.old.sub.x`) goes through a module
+/// below `old` that a plain import other than the one at `stmt` loads
+/// (`import lib.old.sub`): that import keeps it loaded, or its own fix rewrites it.
+fn through_another_import(file: &FileContext, stmt: &Range<usize>, old: &str, code: &str) -> bool {
+    file.model.names.iter().any(|other| {
+        let Some(dotted) = other.dotted.as_deref() else {
+            return false;
+        };
+        file.model.imports[other.stmt].range != *stmt
+            && other.asname.is_none()
+            && is_under(dotted, old)
+            && dotted.len() > old.len()
+            && code.starts_with(dotted)
+            && !code[dotted.len()..].starts_with(|c: char| c == '_' || c.is_alphanumeric())
     })
 }
 
@@ -1120,8 +1138,29 @@ pub struct Applied {
     pub text: String,
     /// The ranges of the new text that the edits wrote.
     pub edited: Vec<Range<usize>>,
+    /// The ranges of the old text those edits replaced, in the same order.
+    pub replaced: Vec<Range<usize>>,
     /// Indexes (into the diagnostics given) of the fixes applied.
     pub fixed: Vec<usize>,
+    /// Indexes of the fixes that could be applied but clashed with one taken first:
+    /// the next round may take them.
+    pub held_back: Vec<usize>,
+}
+
+impl Applied {
+    /// Where offset `old` of the old text lies in the new text, unless an edit
+    /// replaced the text around it.
+    pub fn new_offset(&self, old: usize) -> Option<usize> {
+        let mut shift = 0isize;
+        for (replaced, edited) in self.replaced.iter().zip(&self.edited) {
+            if replaced.end <= old {
+                shift += edited.len() as isize - replaced.len() as isize;
+            } else if replaced.start < old {
+                return None;
+            }
+        }
+        old.checked_add_signed(shift)
+    }
 }
 
 /// Applies the fixes of `diagnostics` that `allow_unsafe` permits; identical edits
@@ -1141,6 +1180,7 @@ pub fn apply(text: &str, diagnostics: &[Diagnostic], allow_unsafe: bool) -> Appl
         })
         .collect();
     candidates.sort_by_key(|(_, fix)| fix.edits.iter().map(|edit| edit.range.start).min());
+    let mut held_back = Vec::new();
     for (index, fix) in candidates {
         let conflicts = fix.edits.iter().any(|edit| {
             taken
@@ -1148,6 +1188,7 @@ pub fn apply(text: &str, diagnostics: &[Diagnostic], allow_unsafe: bool) -> Appl
                 .any(|other| other != edit && ranges_clash(&other.range, &edit.range))
         });
         if conflicts {
+            held_back.push(index);
             continue;
         }
         for edit in &fix.edits {
@@ -1172,7 +1213,9 @@ pub fn apply(text: &str, diagnostics: &[Diagnostic], allow_unsafe: bool) -> Appl
     Applied {
         text: result,
         edited,
+        replaced: taken.into_iter().map(|edit| edit.range).collect(),
         fixed,
+        held_back,
     }
 }
 

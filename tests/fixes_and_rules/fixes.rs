@@ -936,6 +936,71 @@ fn dunder_import_of_a_dotted_name_is_rewritten_only_as_an_unsafe_fix() {
     );
 }
 
+/// Fixes that clash with one taken first are taken in a later round of the same
+/// run: a call around a fixed call whose fix adds an import, and a plain import of a
+/// module below another flagged one (their chain edits overlap). One run leaves no
+/// half-fixed file, and a second changes nothing.
+#[test]
+fn clashing_fixes_are_all_applied_in_one_run() {
+    let config = r#"version: 1
+rules:
+  - id: lib
+    kind: import
+    canonical: lib.new
+    deprecated: [lib.old]
+  - id: get-mgr
+    kind: call
+    target: pkg.core.get_mgr
+    replace-with: "Factory.create({args})"
+    requires-import: pkg.factory.Factory
+  - id: notifier
+    kind: call
+    target: pkg.bridge.Notifier
+    replace-with: "{callee}.create_for_user({args})"
+"#;
+    let repo = Repo::with_config(config);
+    repo.write(
+        "calls.py",
+        lines(&[
+            "from pkg.core import get_mgr",
+            "from pkg.bridge import Notifier",
+            "n = Notifier(get_mgr())",
+        ]),
+    );
+    repo.write(
+        "mods.py",
+        lines(&[
+            "import lib.old",
+            "import lib.old.sub",
+            "print(lib.old.thing, lib.old.sub.x)",
+        ]),
+    );
+    let out = repo.canon(&["check", "--fix", "calls.py", "mods.py"]);
+    out.code(0);
+    assert_eq!(
+        repo.read_text("calls.py"),
+        lines(&[
+            "from pkg.core import get_mgr",
+            "from pkg.bridge import Notifier",
+            "from pkg.factory import Factory",
+            "n = Notifier.create_for_user(Factory.create())",
+        ]),
+        "{out}"
+    );
+    assert_eq!(
+        repo.read_text("mods.py"),
+        lines(&[
+            "import lib.new",
+            "import lib.new.sub",
+            "print(lib.new.thing, lib.new.sub.x)",
+        ]),
+        "{out}"
+    );
+    let again = repo.canon(&["check", "--diff", "calls.py", "mods.py"]);
+    again.code(0);
+    assert_eq!(again.stdout, "", "{again}");
+}
+
 #[test]
 fn call_fix_is_unsafe_when_the_module_binds_the_template_name_otherwise() {
     let repo = Repo::with_config(SHADOW_CONFIG);
