@@ -926,28 +926,8 @@ impl<'a> Resolver<'a> {
 
     /// Calls `visit` with each byte of code (not in a string or comment) in
     /// `from..to`, until it returns false.
-    fn visit_code(&self, from: usize, to: usize, mut visit: impl FnMut(usize, u8) -> bool) {
-        let strings = &self.layout.strings;
-        let comments = &self.layout.comments;
-        let mut next_string = strings.partition_point(|literal| literal.range.end <= from);
-        let mut next_comment = comments.partition_point(|comment| comment.end <= from);
-        let mut at = from;
-        while at < to {
-            if let Some(literal) = strings.get(next_string).filter(|l| l.range.start <= at) {
-                at = literal.range.end.max(at + 1);
-                next_string += 1;
-                continue;
-            }
-            if let Some(comment) = comments.get(next_comment).filter(|c| c.start <= at) {
-                at = comment.end.max(at + 1);
-                next_comment += 1;
-                continue;
-            }
-            if !visit(at, self.bytes[at]) {
-                return;
-            }
-            at += 1;
-        }
+    fn visit_code(&self, from: usize, to: usize, visit: impl FnMut(usize, u8) -> bool) {
+        self.layout.visit_code(self.bytes, from, to, visit);
     }
 
     /// The first `wanted` byte in code at bracket depth 0 within `from..to`.

@@ -282,26 +282,12 @@ fn statements_inside_line(
     line: &Range<usize>,
 ) -> Vec<(Range<usize>, bool)> {
     let bytes = text.as_bytes();
-    let (strings, comments) = (&layout.strings, &layout.comments);
-    let mut next_string = strings.partition_point(|literal| literal.range.end <= line.start);
-    let mut next_comment = comments.partition_point(|comment| comment.end <= line.start);
     let mut statements = Vec::new();
     let (mut depth, mut after_colon) = (0usize, false);
     let mut open: Option<(usize, bool)> = None;
     let end = line.end.min(bytes.len());
-    let mut at = line.start;
-    while at < end {
-        if let Some(literal) = strings.get(next_string).filter(|l| l.range.start <= at) {
-            at = literal.range.end.max(at + 1);
-            next_string += 1;
-            continue;
-        }
-        if let Some(comment) = comments.get(next_comment).filter(|c| c.start <= at) {
-            at = comment.end.max(at + 1);
-            next_comment += 1;
-            continue;
-        }
-        match bytes[at] {
+    layout.visit_code(bytes, line.start, end, |at, byte| {
+        match byte {
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
             separator @ (b';' | b':') if depth == 0 => {
@@ -313,8 +299,8 @@ fn statements_inside_line(
             }
             _ => {}
         }
-        at += 1;
-    }
+        true
+    });
     statements.extend(open.map(|(start, nested)| (start..end, nested)));
     statements
 }

@@ -329,6 +329,37 @@ impl Layout {
         (at < comment.end).then_some(comment)
     }
 
+    /// Calls `visit` with each byte of code (not in a string or comment) of
+    /// `bytes[from..to]` (the text this layout was scanned from), until it returns false.
+    pub fn visit_code(
+        &self,
+        bytes: &[u8],
+        from: usize,
+        to: usize,
+        mut visit: impl FnMut(usize, u8) -> bool,
+    ) {
+        let (strings, comments) = (&self.strings, &self.comments);
+        let mut next_string = strings.partition_point(|literal| literal.range.end <= from);
+        let mut next_comment = comments.partition_point(|comment| comment.end <= from);
+        let mut at = from;
+        while at < to {
+            if let Some(literal) = strings.get(next_string).filter(|l| l.range.start <= at) {
+                at = literal.range.end.max(at + 1);
+                next_string += 1;
+                continue;
+            }
+            if let Some(comment) = comments.get(next_comment).filter(|c| c.start <= at) {
+                at = comment.end.max(at + 1);
+                next_comment += 1;
+                continue;
+            }
+            if !visit(at, bytes[at]) {
+                return;
+            }
+            at += 1;
+        }
+    }
+
     /// The comments whose line lies within `first..=last`.
     pub fn comments_on_lines<'a>(
         &'a self,
