@@ -245,12 +245,21 @@ fn check_inputs(
         Some(config_path) => !config.excluded(&config_path),
         None => false,
     };
+    let named: &[PathBuf] = match mode {
+        Mode::Stdin(path) => std::slice::from_ref(path),
+        _ => &args.paths,
+    };
+    let mut notes = project.ungoverned_notes(checker, named);
     let (inputs, unmerged) = match mode {
-        Mode::Staged => return check_staged(ws, checker, args, &keep, handling),
+        Mode::Staged => {
+            let (checked, unmerged) = check_staged(ws, checker, args, &keep, handling)?;
+            notes.extend(unmerged);
+            return Ok((checked, notes));
+        }
         // Already filtered by `keep`, in the walk's threads.
         Mode::Worktree => {
             let inputs = gitsource::worktree_files(ws, &args.paths, &keep)?;
-            let notes = gitsource::named_files_not_checked(ws, &args.paths);
+            notes.extend(gitsource::named_files_not_checked(ws, &args.paths));
             return Ok((check_all(checker, inputs, handling)?, notes));
         }
         Mode::Changed => gitsource::worktree_changes(ws, None, &args.paths)?,
@@ -265,7 +274,7 @@ fn check_inputs(
         .into_iter()
         .filter(|input| keep(&input.path))
         .collect();
-    let mut notes = unmerged_notes(unmerged, "resolved");
+    notes.extend(unmerged_notes(unmerged, "resolved"));
     if matches!(mode, Mode::Stdin(_)) {
         notes.extend(args.paths.iter().map(|path| {
             format!(

@@ -2,7 +2,7 @@
 //! checker built from them. Shared by `check`, `report` and the rule commands.
 
 use crate::config::{self, Config};
-use crate::gitsource::{slash_path, Workspace};
+use crate::gitsource::{self, slash_path, Workspace};
 use crate::rules::{Checker, ConfigBase, Selection};
 use std::path::{Path, PathBuf};
 
@@ -63,6 +63,55 @@ impl Project {
         item == crate::diagnostic::PARSE_RULE
             || codes.iter().any(|code| code.eq_ignore_ascii_case(item))
             || self.config.rule(item).is_some()
+    }
+
+    /// A note for each path in `paths` (relative to the working directory) that the
+    /// config does not govern: a Python file, or a directory, outside the directory of
+    /// a config that lies in a subdirectory of the root (it governs only the files
+    /// under it). A directory holding the config's directory is checked in part, and
+    /// gets none.
+    pub fn ungoverned_notes(&self, checker: &Checker, paths: &[PathBuf]) -> Vec<String> {
+        let ConfigBase::Inside(prefix) = self.config_base() else {
+            return Vec::new();
+        };
+        if prefix.is_empty() {
+            return Vec::new();
+        }
+        let config = self.config_display();
+        paths
+            .iter()
+            .filter(|arg| {
+                let is_dir = self.ws.cwd.join(arg).is_dir();
+                if !is_dir && !gitsource::is_python_path(&arg.to_string_lossy()) {
+                    return false;
+                }
+                let Ok(path) = self.ws.relative(arg) else {
+                    return false;
+                };
+                let holds_config = is_dir
+                    && (path.is_empty()
+                        || prefix
+                            .strip_prefix(path.as_str())
+                            .is_some_and(|rest| rest.starts_with('/')));
+                checker.config_path(&path).is_none() && !holds_config
+            })
+            .map(|arg| {
+                format!(
+                    "{}: not checked; outside the directory of the config {config}",
+                    arg.display()
+                )
+            })
+            .collect()
+    }
+
+    /// The config file as a message names it: relative to the working directory when
+    /// it lies under it, else absolute.
+    fn config_display(&self) -> String {
+        let path = &self.config.path;
+        path.strip_prefix(&self.ws.cwd)
+            .unwrap_or(path)
+            .display()
+            .to_string()
     }
 
     /// The absolute path of a root-relative path.

@@ -100,6 +100,9 @@ pub fn run(config: Option<&std::path::Path>, args: &ReportArgs) -> Result<i32, S
             .is_some_and(|config_path| !project.config.excluded(&config_path))
     };
     let inputs = gitsource::worktree_files(&project.ws, &paths, &keep)?;
+    for note in project.ungoverned_notes(&checker, &args.paths) {
+        eprintln!("canon: {}", crate::output::escape(&note));
+    }
     let report = build(&checker, inputs, args.top)?;
     let mut out = std::io::stdout().lock();
     let text = match args.output_format {

@@ -642,3 +642,68 @@ fn init_in_a_subdirectory_names_the_config_it_replaces_there() {
     out.assert_code(0);
     assert!(out.stderr.is_empty(), "stderr: {}", out.stderr);
 }
+
+/// A config in a subdirectory governs only the files under it: a file named on the
+/// command line (or given on stdin) outside that directory is not checked, and one
+/// note per such file on stderr says why; the exit status is that of the files
+/// checked. A directory holding the config's directory is checked in part, without a
+/// note.
+#[test]
+fn named_file_outside_the_directory_of_a_subdirectory_config_gets_a_note() {
+    let repo = Repo::new();
+    repo.write("tools/canon.yaml", STD_CONFIG);
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    repo.write("tools/b.py", lines(&[WS_IMPORT]));
+    repo.add(&["."]);
+    let note = "canon: a.py: not checked; outside the directory of the config tools/canon.yaml";
+
+    let out = repo.concise(&["check", "--config", "tools/canon.yaml", "a.py"]);
+    out.assert_code(0);
+    assert_eq!(out.stderr_lines(), vec![note]);
+
+    let out = repo.concise(&[
+        "check",
+        "--config",
+        "tools/canon.yaml",
+        "a.py",
+        "tools/b.py",
+    ]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("tools/b.py", 1, WS_COL, "ws-manager")]);
+    assert_eq!(out.stderr_lines(), vec![note]);
+
+    let out = repo.concise(&["check", "--config", "tools/canon.yaml", "--staged", "a.py"]);
+    out.assert_code(0);
+    assert_eq!(out.stderr_lines(), vec![note]);
+
+    let out = repo
+        .canon(&[
+            "check",
+            "--config",
+            "tools/canon.yaml",
+            "--stdin-filename",
+            "a.py",
+        ])
+        .stdin(lines(&[WS_IMPORT]))
+        .run();
+    out.assert_code(0);
+    assert_eq!(out.stderr_lines(), vec![note]);
+
+    let out = repo.run(&["report", "--config", "tools/canon.yaml", "a.py"]);
+    out.assert_code(0);
+    assert_eq!(out.stderr_lines(), vec![note]);
+
+    // A walk of the root reaches the config's directory: checked in part, no note.
+    let out = repo.concise(&["check", "--config", "tools/canon.yaml", "."]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("tools/b.py", 1, WS_COL, "ws-manager")]);
+    assert_eq!(out.stderr_lines(), Vec::<&str>::new());
+
+    // A discovered config, from its directory: the note names it from there.
+    let out = repo.canon(&["check", "../a.py"]).cwd("tools").run();
+    out.assert_code(0);
+    assert_eq!(
+        out.stderr_lines(),
+        vec!["canon: ../a.py: not checked; outside the directory of the config canon.yaml"]
+    );
+}
