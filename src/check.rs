@@ -275,7 +275,14 @@ fn check_inputs(
         .filter(|input| keep(&input.path))
         .collect();
     notes.extend(unmerged_notes(unmerged, "resolved"));
-    if matches!(mode, Mode::Stdin(_)) {
+    if let Mode::Stdin(path) = mode {
+        if args.changed && ws.repo.is_none() {
+            // Editors run this on every save: a note, not an error.
+            notes.push(format!(
+                "{}: every line checked; --changed needs a git repository to compare with, and there is none",
+                path.display()
+            ));
+        }
         notes.extend(args.paths.iter().map(|path| {
             format!(
                 "{}: not checked; with --stdin-filename only standard input is checked",

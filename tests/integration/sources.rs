@@ -466,6 +466,41 @@ fn stdin_filename_with_changed_for_a_file_not_in_head_checks_every_line() {
     );
 }
 
+/// `--changed --stdin-filename` outside a git repository has no HEAD to compare with:
+/// every line is checked (editors run it on every save, so it is not an error) and a
+/// note on stderr says so, while `--changed` alone exits 2.
+#[test]
+fn stdin_filename_with_changed_outside_a_repository_notes_every_line_is_checked() {
+    let repo = Repo::plain();
+    repo.write(".canon.yaml", STD_CONFIG);
+    let out = repo
+        .canon(&[
+            "check",
+            "--changed",
+            "--stdin-filename",
+            "a.py",
+            "--output-format",
+            "concise",
+        ])
+        .stdin(lines(&["x = 1", WS_IMPORT]))
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("a.py", 2, WS_COL, "ws-manager")]);
+    assert_eq!(
+        out.stderr_lines(),
+        vec!["canon: a.py: every line checked; --changed needs a git repository to compare with, and there is none"]
+    );
+    // Without --changed, every line is what was asked for: no note.
+    let out = repo
+        .canon(&["check", "--stdin-filename", "a.py"])
+        .stdin(lines(&[WS_IMPORT]))
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.stderr_lines(), Vec::<&str>::new());
+    let out = repo.run(&["check", "--changed"]);
+    out.assert_code(2);
+}
+
 #[test]
 fn missing_path_is_an_io_error_naming_the_file() {
     let repo = Repo::std();
