@@ -259,6 +259,7 @@ fn check_inputs(
         // Already filtered by `keep`, in the walk's threads.
         Mode::Worktree => {
             let inputs = gitsource::worktree_files(ws, &args.paths, &keep)?;
+            notes.extend(gitsource::walk_roots_outside(ws, &args.paths));
             notes.extend(gitsource::named_files_not_checked(ws, &args.paths));
             return Ok((check_all(checker, inputs, handling)?, notes));
         }

@@ -143,10 +143,42 @@ impl Workspace {
         match absolute.strip_prefix(&self.root) {
             Ok(relative) => Ok(relative.to_path_buf()),
             Err(_) => Err(format!(
-                "{}: path is outside the repository {}",
+                "{}: path is outside {}{}",
                 arg.display(),
-                self.root.display()
+                self.root_name(),
+                self.outside_repository()
             )),
+        }
+    }
+
+    /// The root as messages name it: the repository, or outside one the directory
+    /// of the config or the working directory.
+    pub fn root_name(&self) -> String {
+        let root = self.root.display();
+        if self.repo.is_some() {
+            format!("the repository {root}")
+        } else if self.root == self.cwd {
+            format!("the working directory {root}")
+        } else {
+            format!("the directory of the config {root}")
+        }
+    }
+
+    /// What an error about the root adds outside a repository, where the root is a
+    /// directory of canon's choosing.
+    fn outside_repository(&self) -> &'static str {
+        if self.repo.is_some() {
+            ""
+        } else {
+            " (not in a git repository)"
+        }
+    }
+
+    /// Outside a repository, makes the directory of the config the root when it lies
+    /// above the working directory, so that the config's whole tree can be checked.
+    pub fn root_at_config(&mut self, config_dir: &Path) {
+        if self.repo.is_none() && self.cwd.starts_with(config_dir) {
+            self.root = config_dir.to_path_buf();
         }
     }
 
@@ -868,16 +900,26 @@ pub fn worktree_files(
         let metadata = std::fs::symlink_metadata(&absolute)
             .map_err(|error| format!("{}: {}", arg.display(), io_reason(&error)))?;
         if metadata.is_dir() {
+            let normal = normalize(&absolute);
+            // Only files under the root are checked: a directory above it is walked
+            // from the root, one beside it not at all (see [`walk_roots_outside`]).
+            let dir = if normal.starts_with(&ws.root) {
+                absolute.as_path()
+            } else if ws.root.starts_with(&normal) {
+                ws.root.as_path()
+            } else {
+                continue;
+            };
             let parents = if ws.repo.is_none() {
                 ParentRules::All
-            } else if normalize(&absolute) == ws.root {
+            } else if dir == ws.root || normal == ws.root {
                 ParentRules::None
             } else {
                 ParentRules::WithinRepository
             };
             inputs.extend(walk_directory(
                 &ws.root,
-                &absolute,
+                dir,
                 parents,
                 submodules.clone(),
                 keep,
@@ -921,6 +963,28 @@ pub fn named_files_not_checked(ws: &Workspace, paths: &[PathBuf]) -> Vec<String>
         .collect()
 }
 
+/// A note for each directory in `paths` that is not wholly under the root: only its
+/// files under the root are checked, or none when it lies beside the root.
+pub fn walk_roots_outside(ws: &Workspace, paths: &[PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .filter_map(|arg| {
+            let absolute = ws.cwd.join(arg);
+            let normal = normalize(&absolute);
+            if normal.starts_with(&ws.root) || !absolute.is_dir() {
+                return None;
+            }
+            let root = ws.root_name();
+            let arg = arg.display();
+            Some(if ws.root.starts_with(&normal) {
+                format!("{arg}: only its files under {root} are checked")
+            } else {
+                format!("{arg}: not checked; outside {root}")
+            })
+        })
+        .collect()
+}
+
 /// Why a path named on the command line that is neither a directory nor a regular
 /// file (`target` is what it resolves to) is not checked.
 fn not_checked(ws: &Workspace, absolute: &Path, target: &std::fs::Metadata) -> String {
@@ -932,9 +996,9 @@ fn not_checked(ws: &Workspace, absolute: &Path, target: &std::fs::Metadata) -> S
     if inside {
         "a symlink to a directory; symlinks are not followed: name the directory itself".to_string()
     } else {
-        let root = ws.root.display();
+        let (root, context) = (ws.root_name(), ws.outside_repository());
         format!(
-            "a symlink to a directory outside the repository {root}; symlinks are not followed, nothing to check"
+            "a symlink to a directory outside {root}{context}; symlinks are not followed, nothing to check"
         )
     }
 }

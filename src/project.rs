@@ -16,7 +16,7 @@ impl Project {
     pub fn open(explicit_config: Option<&Path>) -> Result<Project, String> {
         let cwd = std::env::current_dir()
             .map_err(|error| format!("cannot read the working directory: {error}"))?;
-        let ws = Workspace::discover(&cwd)?;
+        let mut ws = Workspace::discover(&cwd)?;
         let stop = ws.repo.as_ref().map(|_| ws.root.as_path());
         let explicit = explicit_config.map(|path| cwd.join(path));
         let path = config::discover(explicit.as_deref(), &ws.cwd, stop)?;
@@ -27,6 +27,7 @@ impl Project {
             }
             error.to_string()
         })?;
+        ws.root_at_config(&config.dir);
         Ok(Project { ws, config })
     }
 
@@ -112,6 +113,16 @@ impl Project {
             .unwrap_or(path)
             .display()
             .to_string()
+    }
+
+    /// What `canon report` covers without paths: the directory of the config, or the
+    /// root when the config lies above it or outside it (it governs every file then).
+    pub fn default_report_dir(&self) -> PathBuf {
+        if self.config.dir.starts_with(&self.ws.root) {
+            self.config.dir.clone()
+        } else {
+            self.ws.root.clone()
+        }
     }
 
     /// The absolute path of a root-relative path.

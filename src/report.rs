@@ -90,7 +90,7 @@ pub fn run(config: Option<&std::path::Path>, args: &ReportArgs) -> Result<i32, S
     let project = Project::open(config)?;
     let checker = project.checker(Selection::default())?;
     let paths = if args.paths.is_empty() {
-        vec![project.config.dir.clone()]
+        vec![project.default_report_dir()]
     } else {
         args.paths.clone()
     };
@@ -100,7 +100,10 @@ pub fn run(config: Option<&std::path::Path>, args: &ReportArgs) -> Result<i32, S
             .is_some_and(|config_path| !project.config.excluded(&config_path))
     };
     let inputs = gitsource::worktree_files(&project.ws, &paths, &keep)?;
-    for note in project.ungoverned_notes(&checker, &args.paths) {
+    let notes = gitsource::walk_roots_outside(&project.ws, &args.paths)
+        .into_iter()
+        .chain(project.ungoverned_notes(&checker, &args.paths));
+    for note in notes {
         eprintln!("canon: {}", crate::output::escape(&note));
     }
     let report = build(&checker, inputs, args.top)?;

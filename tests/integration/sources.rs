@@ -2,6 +2,7 @@
 //! `--diff-base`, `--from-ref/--to-ref` and `--stdin-filename`.
 
 use crate::common::*;
+use std::fs;
 use std::path::Path;
 
 #[test]
@@ -499,6 +500,68 @@ fn stdin_filename_with_changed_outside_a_repository_notes_every_line_is_checked(
     assert_eq!(out.stderr_lines(), Vec::<&str>::new());
     let out = repo.run(&["check", "--changed"]);
     out.assert_code(2);
+}
+
+/// Outside a git repository, the directory of a config above the working directory
+/// is the root: a walk of `..` or a file named there is checked (paths shown relative
+/// to that directory), and `canon report` covers its whole tree. A directory above it
+/// is walked from it, with a note; a path outside it is an error that names it, and
+/// does not speak of a repository.
+#[test]
+fn outside_a_repository_the_config_directory_above_is_the_root() {
+    let repo = Repo::plain();
+    repo.write(".canon.yaml", STD_CONFIG);
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    repo.write("sub/b.py", lines(&[UTILS_IMPORT]));
+    let both = vec![
+        loc("a.py", 1, WS_COL, "ws-manager"),
+        loc("sub/b.py", 1, UTILS_COL, "old-utils"),
+    ];
+
+    let out = repo
+        .canon(&["check", "..", "--output-format", "concise"])
+        .cwd("sub")
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.locs(), both);
+    assert_eq!(out.stderr_lines(), Vec::<&str>::new());
+
+    let out = repo
+        .canon(&["check", "../a.py", "--output-format", "concise"])
+        .cwd("sub")
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("a.py", 1, WS_COL, "ws-manager")]);
+
+    let out = repo.canon(&["report"]).cwd("sub").run();
+    out.assert_code(0);
+    assert!(out.stdout.contains(" over 2 files"), "{}", out.stdout);
+
+    let root = repo.root().display().to_string();
+    let out = repo
+        .canon(&["check", "../..", "--output-format", "concise"])
+        .cwd("sub")
+        .run();
+    out.assert_code(1);
+    assert_eq!(out.locs(), both);
+    assert_eq!(
+        out.stderr_lines(),
+        vec![format!(
+            "canon: ../..: only its files under the directory of the config {root} are checked"
+        )]
+    );
+
+    // The config in the working directory: the root is the working directory.
+    fs::write(repo.root().join("../x.py"), lines(&[WS_IMPORT])).unwrap();
+    let out = repo.run(&["check", "../x.py"]);
+    out.assert_code(2);
+    assert_eq!(
+        out.stderr_lines(),
+        vec![format!(
+            "canon: error: ../x.py: path is outside the working directory {root} (not in a git repository)"
+        )]
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
 }
 
 #[test]
