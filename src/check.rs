@@ -131,6 +131,12 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
         || !matches!(args.output_format, Format::Concise | Format::Github);
     checker.quote_source_lines = matches!(args.output_format, Format::Human) && !args.statistics;
     let mode = mode(args);
+    if fix_mode == FixMode::Write && !matches!(mode, Mode::Stdin(_)) && project.ws.is_bare() {
+        return Err(format!(
+            "{}: bare repository has no work tree (needed for --fix)",
+            project.ws.root.display()
+        ));
+    }
     let printer = Printer {
         format: args.output_format,
         color: use_color(args.color, args.output_format),

@@ -116,12 +116,7 @@ impl Workspace {
 
     /// The repository, or an error saying why a git mode needs one.
     pub fn repo(&self, mode: &str) -> GitResult<&Repository> {
-        let repo = self.repo.as_ref().ok_or_else(|| {
-            format!(
-                "{}: not a git repository (needed for {mode})",
-                self.cwd.display()
-            )
-        })?;
+        let repo = self.repository(mode)?;
         if repo.is_bare() {
             return Err(format!(
                 "{}: bare repository has no work tree (needed for {mode})",
@@ -129,6 +124,22 @@ impl Workspace {
             ));
         }
         Ok(repo)
+    }
+
+    /// The repository, bare or not (for a mode that reads only commits), or an error
+    /// saying that `mode` needs one.
+    pub fn repository(&self, mode: &str) -> GitResult<&Repository> {
+        self.repo.as_ref().ok_or_else(|| {
+            format!(
+                "{}: not a git repository (needed for {mode})",
+                self.cwd.display()
+            )
+        })
+    }
+
+    /// True in a bare repository, which has no work tree.
+    pub fn is_bare(&self) -> bool {
+        self.repo.as_ref().is_some_and(Repository::is_bare)
     }
 
     /// `arg` (relative to the working directory) as a root-relative path.
@@ -195,7 +206,8 @@ impl Workspace {
 /// `GIT_WORK_TREE` to the hooks of a repository used with `--git-dir`/`--work-tree`):
 /// `GIT_DIR` names the git dir (no search), `GIT_WORK_TREE` the work tree, both
 /// relative to `cwd`; with `GIT_DIR` alone and no `core.worktree`, `cwd` is the top
-/// of the work tree; `GIT_CEILING_DIRECTORIES` bounds the search.
+/// of the work tree; `GIT_CEILING_DIRECTORIES` bounds the search; objects are read
+/// from `GIT_OBJECT_DIRECTORY` and `GIT_ALTERNATE_OBJECT_DIRECTORIES` too.
 pub fn open_repository(cwd: &Path) -> Result<Repository, git2::Error> {
     let git_dir = env_path("GIT_DIR");
     let repo = match &git_dir {
@@ -213,7 +225,30 @@ pub fn open_repository(cwd: &Path) -> Result<Repository, git2::Error> {
         }
         None => {}
     }
+    add_object_directories(&repo, cwd);
     Ok(repo)
+}
+
+/// Makes the objects in `GIT_OBJECT_DIRECTORY` and `GIT_ALTERNATE_OBJECT_DIRECTORIES`
+/// readable, as git does: a pre-receive hook finds the pushed objects there (in a
+/// quarantine directory) and nowhere else. A directory that cannot be added only
+/// leaves its objects unfound.
+fn add_object_directories(repo: &Repository, cwd: &Path) {
+    let mut dirs: Vec<PathBuf> = env_path("GIT_OBJECT_DIRECTORY").into_iter().collect();
+    if let Some(list) = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
+        dirs.extend(std::env::split_paths(&list).filter(|dir| !dir.as_os_str().is_empty()));
+    }
+    if dirs.is_empty() {
+        return;
+    }
+    let Ok(odb) = repo.odb() else {
+        return;
+    };
+    for dir in dirs {
+        if let Some(dir) = cwd.join(dir).to_str() {
+            let _ = odb.add_disk_alternate(dir);
+        }
+    }
 }
 
 /// A path-valued environment variable, unless unset or empty.
@@ -826,7 +861,8 @@ pub fn between_refs(
     to: &str,
     paths: &[PathBuf],
 ) -> GitResult<Vec<FileInput>> {
-    let repo = ws.repo("--from-ref/--to-ref")?;
+    // Only commits are read: a bare repository will do (a server-side check).
+    let repo = ws.repository("--from-ref/--to-ref")?;
     let specs = ws.pathspecs(paths)?;
     let old = commit_tree(repo, from, "--from-ref")?;
     let new =

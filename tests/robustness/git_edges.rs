@@ -254,6 +254,60 @@ fn bare_repository_exits_2_with_a_clear_message() {
     out.one_error_line();
 }
 
+/// `--from-ref/--to-ref` reads only commits, so it runs in a bare repository (a
+/// server-side check), with `--config`; `--fix` there has no work tree to write to
+/// and exits 2. As a pre-receive hook it sees the pushed commits, which git keeps in a
+/// quarantine directory named in the hook's environment until the hook accepts them.
+#[test]
+fn from_ref_to_ref_runs_in_a_bare_repository_and_its_pre_receive_hook() {
+    let repo = Repo::std();
+    repo.write("a.py", "x = 1\n");
+    repo.commit_all("clean");
+    repo.write("a.py", format!("x = 1\n{OLD_IMPORT}"));
+    repo.commit_all("violation");
+    let bare = repo.base.join("bare.git");
+    repo.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+    let config = repo.base.join("canon.yaml");
+    fs::write(&config, CONFIG).unwrap();
+    let config = config.to_str().unwrap().to_string();
+
+    let refs = ["--from-ref", "HEAD~1", "--to-ref", "HEAD"];
+    let mut args = vec!["--config", config.as_str(), "check"];
+    args.extend(refs);
+    args.extend(["--output-format", "concise"]);
+    let out = Run::new(&repo.home(), &bare, &args).run();
+    out.assert_code(1);
+    assert_eq!(out.with_code("CAN001"), vec![at("a.py", 2, 27)]);
+
+    args.push("--fix");
+    let out = Run::new(&repo.home(), &bare, &args).run();
+    out.assert_code(2);
+    assert!(out.one_error_line().contains("bare"), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "stdout: {}", out.stdout);
+
+    // The hook records canon's exit status of each push.
+    let statuses = repo.base.join("pre-receive-statuses");
+    let hook = bare.join("hooks/pre-receive");
+    let script = format!(
+        "#!/bin/sh\nwhile read old new ref; do\n  '{canon}' --config '{config}' check --from-ref \"$old\" --to-ref \"$new\"\n  status=$?\n  echo $status >> '{statuses}'\n  [ $status = 0 ] || exit 1\ndone\n",
+        canon = env!("CARGO_BIN_EXE_canon"),
+        statuses = statuses.display(),
+    );
+    fs::write(&hook, script).unwrap();
+    fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let bare = bare.to_str().unwrap();
+    repo.write("a.py", format!("x = 1\n{OLD_IMPORT}y = 2\n"));
+    repo.commit_all("clean edit");
+    repo.git(&["push", "-q", bare, "HEAD:main"]);
+    repo.write("a.py", format!("x = 1\n{OLD_IMPORT}y = 2\n{OLD_IMPORT}"));
+    repo.commit_all("new violation");
+    assert!(
+        !repo.git_status(&["push", "-q", bare, "HEAD:main"]),
+        "the push adding a violation was accepted"
+    );
+    assert_eq!(fs::read_to_string(&statuses).unwrap(), "0\n1\n");
+}
+
 /// Sparse checkout: files outside the cone are missing from the work tree but
 /// present in the index; they are neither reported as deleted nor read.
 #[test]
