@@ -156,6 +156,15 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
         parts.push(without_names(file, stmt, &flagged_names));
     }
     parts.extend(statements.iter().cloned());
+    // The statement's trailing comment stays after the last part; a pragma
+    // (`# noqa`, `# type: ignore`) is meant for every part, so each one gets it.
+    if let Some(pragma) = trailing_pragma(file, &stmt.range).filter(|_| parts.len() > 1) {
+        let last = parts.len() - 1;
+        for part in &mut parts[..last] {
+            part.push_str("  ");
+            part.push_str(pragma);
+        }
+    }
     let content = parts.join(&separator);
     let replacement = statements.join("\n");
     Fix {
@@ -199,6 +208,29 @@ fn statement_edit(file: &FileContext, range: &Range<usize>, content: String) -> 
         }
         _ => edit(range.clone(), "pass".to_string()),
     }
+}
+
+/// The comment after the statement at `range` on its last line when it is a pragma
+/// that tools read per line: `# noqa`, `# type:`, `# pyright:`, `# pylint:`,
+/// `# mypy:`, `# canon:`.
+fn trailing_pragma<'t>(file: &FileContext<'t>, range: &Range<usize>) -> Option<&'t str> {
+    let text: &'t str = &file.source.text;
+    let line_end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |at| range.end + at);
+    let rest = text[range.end..line_end].trim();
+    let comment = file
+        .layout
+        .comment_at(range.end + text[range.end..].find('#')?)?;
+    if !rest.starts_with('#') || comment.end > line_end {
+        return None;
+    }
+    let comment = &text[comment.clone()];
+    let body = comment.trim_start_matches('#').trim_start();
+    ["noqa", "type:", "pyright:", "pylint:", "mypy:", "canon:"]
+        .iter()
+        .any(|pragma| body.starts_with(pragma))
+        .then_some(comment)
 }
 
 /// Whether the statement at `range` is indented and the only statement of its block:

@@ -126,6 +126,7 @@ mod golden {
         nested_calls,
         canonical_import_bound_later,
         removed_import_leaves_pass,
+        split_keeps_pragmas,
     );
 }
 
