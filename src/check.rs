@@ -484,9 +484,11 @@ impl FixRun<'_> {
         let mut text = original.to_string();
         let mut current = diagnostics.to_vec();
         let mut regions: Option<Vec<std::ops::Range<usize>>> = None;
-        let mut held_back: Vec<(usize, String)> = Vec::new();
+        // Fixes held back by a clash: (the finding's index in `diagnostics` when it is
+        // one of them, its start in the current text, its rule).
+        let mut held_back: Vec<(Option<usize>, usize, String)> = Vec::new();
         let mut fixed = 0;
-        let mut first_round_fixed = Vec::new();
+        let mut fixed_originals = Vec::new();
         for round in 0..MAX_FIX_ROUNDS {
             let candidates: Vec<Diagnostic> = current
                 .iter()
@@ -498,7 +500,7 @@ impl FixRun<'_> {
                             .any(|r| r.start <= d.range.start && d.range.end <= r.end)
                             || held_back
                                 .iter()
-                                .any(|(start, rule)| *start == d.range.start && *rule == d.rule)
+                                .any(|(_, start, rule)| *start == d.range.start && *rule == d.rule)
                     }
                 })
                 .cloned()
@@ -508,14 +510,30 @@ impl FixRun<'_> {
                 break;
             }
             if round == 0 {
-                first_round_fixed = applied.fixed.clone();
+                // The first round's candidates are `diagnostics`, in their order.
+                fixed_originals = applied.fixed.clone();
             }
-            held_back = applied
-                .held_back
-                .iter()
-                .filter_map(|&index| {
-                    let held = &candidates[index];
-                    Some((applied.new_offset(held.range.start)?, held.rule.clone()))
+            let mut still_held = Vec::new();
+            for (original, start, rule) in held_back.drain(..) {
+                let taken = applied.fixed.iter().any(|&index| {
+                    candidates[index].range.start == start && candidates[index].rule == rule
+                });
+                match original {
+                    Some(original) if taken => fixed_originals.push(original),
+                    _ if taken => {}
+                    _ => still_held.push((original, start, rule)),
+                }
+            }
+            let newly_held = applied.held_back.iter().map(|&index| {
+                let held = &candidates[index];
+                let original = (round == 0).then_some(index);
+                (original, held.range.start, held.rule.clone())
+            });
+            held_back = still_held
+                .into_iter()
+                .chain(newly_held)
+                .filter_map(|(original, start, rule)| {
+                    Some((original, applied.new_offset(start)?, rule))
                 })
                 .collect();
             fixed += applied.fixed.len();
@@ -534,7 +552,7 @@ impl FixRun<'_> {
             diagnostics
                 .iter()
                 .enumerate()
-                .filter(|(index, _)| !first_round_fixed.contains(index))
+                .filter(|(index, _)| !fixed_originals.contains(index))
                 .map(|(_, diagnostic)| diagnostic.clone())
                 .collect()
         };

@@ -1000,6 +1000,32 @@ rules:
     let again = repo.canon(&["check", "--diff", "calls.py", "mods.py"]);
     again.code(0);
     assert_eq!(again.stdout, "", "{again}");
+
+    // Judging changed lines only, a finding fixed in a later round is not left to
+    // report: nothing remains.
+    repo.write(
+        "calls.py",
+        lines(&[
+            "from pkg.core import get_mgr",
+            "from pkg.bridge import Notifier",
+        ]),
+    );
+    repo.commit_all("base");
+    repo.write(
+        "calls.py",
+        lines(&[
+            "from pkg.core import get_mgr",
+            "from pkg.bridge import Notifier",
+            "n = Notifier(get_mgr())",
+        ]),
+    );
+    let changed = repo.canon(&["check", "--changed", "--fix", "calls.py"]);
+    changed.code(0);
+    assert!(
+        changed.stdout.contains("Fixed 2 violations; 0 remain."),
+        "{changed}"
+    );
+    assert!(!changed.stdout.contains("CAN002"), "{changed}");
 }
 
 #[test]
