@@ -714,6 +714,14 @@ fn applicabilities(repo: &Repo, path: &str) -> Vec<(u64, String)> {
         .collect()
 }
 
+/// The `(row, applicability)` list `applicabilities` gives for these fixes.
+fn fixes(expected: &[(u64, &str)]) -> Vec<(u64, String)> {
+    expected
+        .iter()
+        .map(|&(row, applicability)| (row, applicability.to_string()))
+        .collect()
+}
+
 /// Runs `check --fix --unsafe-fixes` on `path` and asserts the file becomes `after`.
 fn unsafe_fix_gives(repo: &Repo, path: &str, after: &str) {
     let out = repo.canon(&["check", "--fix", "--unsafe-fixes", path]);
@@ -732,10 +740,9 @@ fn call_fix_is_unsafe_where_a_parameter_or_local_binds_the_template_name() {
         "    return get_mgr(2)",
     ]);
     repo.write("svc.py", &before);
-    let unsafe_ = |row: u64| (row, "unsafe".to_string());
     assert_eq!(
         applicabilities(&repo, "svc.py"),
-        vec![unsafe_(3), unsafe_(6)]
+        fixes(&[(3, "unsafe"), (6, "unsafe")])
     );
     fix_refused(&repo, "svc.py", &before, &[]);
     unsafe_fix_gives(
@@ -802,7 +809,7 @@ fn call_fix_is_unsafe_for_every_kind_of_binding_in_an_enclosing_function() {
     ]);
     repo.write("svc.py", &before);
     let found = applicabilities(&repo, "svc.py");
-    let expected: Vec<(u64, String)> = [
+    let expected = fixes(&[
         (3, "unsafe"),
         (7, "unsafe"),
         (10, "unsafe"),
@@ -814,10 +821,7 @@ fn call_fix_is_unsafe_for_every_kind_of_binding_in_an_enclosing_function() {
         (33, "unsafe"),
         (37, "safe"),
         (39, "safe"),
-    ]
-    .iter()
-    .map(|(row, applicability)| (*row, applicability.to_string()))
-    .collect();
+    ]);
     assert_eq!(found, expected);
 }
 
@@ -835,7 +839,7 @@ fn call_fix_is_unsafe_inside_a_module_level_comprehension_binding_the_template_n
         repo.write("svc.py", &before);
         assert_eq!(
             applicabilities(&repo, "svc.py"),
-            vec![(2, "unsafe".to_string())],
+            fixes(&[(2, "unsafe")]),
             "{line}"
         );
         fix_refused(&repo, "svc.py", &before, &[]);
@@ -848,10 +852,7 @@ fn call_fix_is_unsafe_inside_a_module_level_comprehension_binding_the_template_n
             "x = [pkg.core.get_mgr() for f in range(3)]",
         ]),
     );
-    assert_eq!(
-        applicabilities(&repo, "ok.py"),
-        vec![(2, "safe".to_string())]
-    );
+    assert_eq!(applicabilities(&repo, "ok.py"), fixes(&[(2, "safe")]));
 }
 
 /// A template that reads a name nothing binds (no `requires-import` for it, or one
@@ -885,11 +886,7 @@ rules:
     repo.write("svc.py", &before);
     assert_eq!(
         applicabilities(&repo, "svc.py"),
-        vec![
-            (2, "unsafe".to_string()),
-            (3, "unsafe".to_string()),
-            (4, "safe".to_string())
-        ]
+        fixes(&[(2, "unsafe"), (3, "unsafe"), (4, "safe")])
     );
     let bound = lines(&[
         "from pkg.core import get_mgr",
@@ -897,20 +894,14 @@ rules:
         "a = get_mgr()",
     ]);
     repo.write("bound.py", &bound);
-    assert_eq!(
-        applicabilities(&repo, "bound.py"),
-        vec![(3, "safe".to_string())]
-    );
+    assert_eq!(applicabilities(&repo, "bound.py"), fixes(&[(3, "safe")]));
     let star = lines(&[
         "from pkg.core import get_mgr",
         "from pkg.all import *",
         "a = get_mgr()",
     ]);
     repo.write("star.py", &star);
-    assert_eq!(
-        applicabilities(&repo, "star.py"),
-        vec![(3, "safe".to_string())]
-    );
+    assert_eq!(applicabilities(&repo, "star.py"), fixes(&[(3, "safe")]));
 }
 
 /// `__import__("a.b")` returns package `a`, so rewriting a dotted target changes
@@ -928,7 +919,7 @@ fn dunder_import_of_a_dotted_name_is_rewritten_only_as_an_unsafe_fix() {
     repo.write("dyn.py", &before);
     assert_eq!(
         applicabilities(&repo, "dyn.py"),
-        vec![(2, "unsafe".to_string()), (3, "safe".to_string())]
+        fixes(&[(2, "unsafe"), (3, "safe")])
     );
     repo.canon(&["check", "--fix", "dyn.py"]);
     assert_eq!(
@@ -1054,10 +1045,7 @@ fn plain_import_fix_is_unsafe_when_a_use_goes_under_the_deprecated_package() {
     let repo = Repo::with_config(SHADOW_CONFIG);
     let before = lines(&["import lib.old.sub", "print(lib.old.foo())"]);
     repo.write("use.py", &before);
-    assert_eq!(
-        applicabilities(&repo, "use.py"),
-        vec![(1, "unsafe".to_string())]
-    );
+    assert_eq!(applicabilities(&repo, "use.py"), fixes(&[(1, "unsafe")]));
     fix_refused(&repo, "use.py", &before, &[]);
     unsafe_fix_gives(
         &repo,
@@ -1079,10 +1067,7 @@ fn plain_import_fix_is_unsafe_when_a_chain_is_left_behind() {
         "print(lib.old.foo())",
     ]);
     repo.write("use.py", &before);
-    assert_eq!(
-        applicabilities(&repo, "use.py"),
-        vec![(1, "unsafe".to_string())]
-    );
+    assert_eq!(applicabilities(&repo, "use.py"), fixes(&[(1, "unsafe")]));
     fix_refused(&repo, "use.py", &before, &[]);
 
     let before = lines(&[
@@ -1096,7 +1081,7 @@ fn plain_import_fix_is_unsafe_when_a_chain_is_left_behind() {
     repo.write("removed.py", &before);
     assert_eq!(
         applicabilities(&repo, "removed.py"),
-        vec![(3, "unsafe".to_string())]
+        fixes(&[(3, "unsafe")])
     );
     fix_refused(&repo, "removed.py", &before, &[]);
 }
@@ -1168,6 +1153,6 @@ fn aliased_import_fix_is_unsafe_when_another_use_relies_on_its_package() {
     ]);
     repo.write("use.py", &before);
     let found = applicabilities(&repo, "use.py");
-    assert_eq!(found[0], (1, "unsafe".to_string()), "{found:?}");
+    assert_eq!(found[..1], fixes(&[(1, "unsafe")]), "{found:?}");
     fix_refused(&repo, "use.py", &before, &[]);
 }
