@@ -1,8 +1,9 @@
 //! Human explanations of configured rules (`canon rules`, `canon rule ID`) and the
 //! starter config written by `canon init`.
 
+use crate::call_template;
 use crate::config::{Rule, RuleKind, Scope};
-use crate::fixes::{fill_template, split_last};
+use crate::fixes::split_last;
 
 /// One line saying what a rule forbids.
 pub fn summary(rule: &Rule) -> String {
@@ -127,7 +128,7 @@ pub fn explain(rule: &Rule) -> String {
             let (_, name) = split_last(target);
             let before = format!("{name}(user_context)");
             let after = match replace_with {
-                Some(template) => fill_template(template, name, "user_context"),
+                Some(template) => call_template::fill(template, name, "user_context"),
                 None => "(no automatic replacement; see the message)".to_string(),
             };
             let mut instead = match replace_with {

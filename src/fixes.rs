@@ -1,6 +1,7 @@
 //! Fixes: building the edits that move a file onto its canonical names (import
 //! statements, string targets, call templates, inserted imports).
 
+use crate::call_template::{self, Fit};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::{Binding, CallSite, ImportStmt, RefKind};
 use crate::rules::{is_under, FileContext};
@@ -567,28 +568,6 @@ fn is_dunder_import_argument(file: &FileContext, at: usize) -> bool {
         .is_some_and(|callee| callee.trim_end().ends_with("__import__"))
 }
 
-/// Fills a `replace-with` template with the call's callee and argument text.
-pub fn fill_template(template: &str, callee: &str, args: &str) -> String {
-    let mut result = String::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        result.push_str(&rest[..open]);
-        let after = &rest[open..];
-        if let Some(tail) = after.strip_prefix("{callee}") {
-            result.push_str(callee);
-            rest = tail;
-        } else if let Some(tail) = after.strip_prefix("{args}") {
-            result.push_str(args);
-            rest = tail;
-        } else {
-            result.push('{');
-            rest = &after[1..];
-        }
-    }
-    result.push_str(rest);
-    result
-}
-
 /// Code for a one-line message: a replacement over several lines shows its first and
 /// last lines around an ellipsis (`Factory.create(…)`); the arguments between stay in
 /// the fix itself.
@@ -618,14 +597,43 @@ pub fn call_fix(
     } else {
         std::borrow::Cow::Borrowed(callee)
     };
-    let replacement = fill_template(template, &callee, &text[call.args_range.clone()]);
+    let filled = call_template::fill(template, &callee, &text[call.args_range.clone()]);
+    let (fit, awaits) = call_template::judge(&filled);
+    let replacement = match fit {
+        Fit::Parenthesized => format!("({filled})"),
+        Fit::WhereDelimited if !call_template::delimited(text, &call.call_range) => {
+            format!("({filled})")
+        }
+        _ => filled,
+    };
+    let message = format!("Replace with `{}`", one_line(&replacement));
+    if fit == Fit::Invalid {
+        return display_only(
+            format!("{message} (the filled template is not a Python expression)"),
+            replacement,
+        );
+    }
+    if replacement == text[call.call_range.clone()] {
+        return display_only(
+            format!("{message} (the template writes the same call again)"),
+            replacement,
+        );
+    }
+    if awaits && !in_async_function(file, call) {
+        return display_only(
+            format!(
+                "{message} (`await` only works in an `async def`, and this call is not in one)"
+            ),
+            replacement,
+        );
+    }
     let mut edits = vec![edit(call.call_range.clone(), replacement.clone())];
     let mut applicability = Applicability::Safe;
-    let mut message = format!("Replace with `{}`", one_line(&replacement));
+    let mut message = message;
     let mut shown = replacement.clone();
     if let Some(required) = requires_import {
         let (module, name) = split_last(required);
-        match required_binding(file, name, required) {
+        match required_binding(file, name, required, call) {
             Required::Bound => {}
             Required::Missing => {
                 let statement = if module.is_empty() {
@@ -664,7 +672,7 @@ pub fn call_fix(
         message.push_str(&format!(
             " (`{name}` is bound in the scope around the call, not only by the module)"
         ));
-    } else if let Some(name) = unbound_template_name(file, template, requires_import) {
+    } else if let Some(name) = unbound_template_name(file, call, template, requires_import) {
         applicability = Applicability::Unsafe;
         message.push_str(&format!(
             " (`{name}` is not bound in this file: import it yourself)"
@@ -676,6 +684,13 @@ pub fn call_fix(
         replacement: shown,
         edits,
     }
+}
+
+/// Whether the innermost function around `call` is an `async def` (where `await` may
+/// be written; not in a lambda or a class body).
+fn in_async_function(file: &FileContext, call: &CallSite) -> bool {
+    call.scope
+        .is_some_and(|scope| file.model.scopes[scope].is_async)
 }
 
 /// Whether a file binds the name a call template needs when its module runs.
@@ -692,7 +707,7 @@ enum Required {
     Conditional,
 }
 
-fn required_binding(file: &FileContext, name: &str, required: &str) -> Required {
+fn required_binding(file: &FileContext, name: &str, required: &str, call: &CallSite) -> Required {
     if file.model.rebound_globals.contains(name) {
         return Required::Other;
     }
@@ -701,6 +716,10 @@ fn required_binding(file: &FileContext, name: &str, required: &str) -> Required 
         Some(Binding::Defined(dotted)) if dotted == required => Required::Bound,
         Some(Binding::Import { dotted, name }) if dotted == required => {
             let start = file.model.imports[file.model.names[*name].stmt].range.start;
+            // A module-level call runs before an import further down binds the name.
+            if call.scope.is_none() && start > call.call_range.start {
+                return Required::Missing;
+            }
             if indentation(file.source, start) == Some("") {
                 return Required::Bound;
             }
@@ -768,6 +787,7 @@ fn bound_around_call(
 /// binds `factory`, not `pkg`).
 fn unbound_template_name<'t>(
     file: &FileContext,
+    call: &CallSite,
     template: &'t str,
     requires_import: Option<&str>,
 ) -> Option<&'t str> {
@@ -776,9 +796,22 @@ fn unbound_template_name<'t>(
     template_names(template).into_iter().find(|&name| {
         Some(name) != required
             && !star_import
-            && !file.model.module_bindings.contains_key(name)
+            && !bound_for_call(file, call, name)
             && !PYTHON_BUILTINS.contains(&name)
     })
+}
+
+/// Whether the module binds `name` for `call`: anywhere for a call in a function
+/// (which runs once the module has), but by an import only before a module-level call.
+fn bound_for_call(file: &FileContext, call: &CallSite, name: &str) -> bool {
+    match file.model.module_bindings.get(name) {
+        None => false,
+        Some(Binding::Import { name: index, .. }) if call.scope.is_none() => {
+            let stmt = file.model.names[*index].stmt;
+            file.model.imports[stmt].range.start < call.call_range.start
+        }
+        Some(_) => true,
+    }
 }
 
 /// The names Python's `builtins` module binds (3.8 to 3.13), which a template may read.
@@ -995,7 +1028,7 @@ fn template_names(template: &str) -> Vec<&str> {
 
 /// The length of the string literal `text` starts with (its quote to the matching
 /// one, backslash escapes skipped), or all of `text` when it is not closed.
-fn string_len(text: &str) -> usize {
+pub(crate) fn string_len(text: &str) -> usize {
     let quote = text.as_bytes()[0];
     let mut at = 1;
     while at < text.len() {
@@ -1057,9 +1090,20 @@ pub fn shared_local_import(file: &FileContext, calls: &[&CallSite]) -> Option<us
     shared
 }
 
-/// The start of the line after import statement `stmt`, and that statement's indentation.
+/// The start of the line after import statement `stmt`, and that statement's
+/// indentation; None when more code follows it on its line (`import m; m.f()`), which
+/// would run before an import placed below.
 fn after_local_import(file: &FileContext, stmt: usize) -> Option<(usize, String)> {
     let stmt = &file.model.imports[stmt];
+    let text = &file.source.text;
+    let rest_of_line = text[stmt.range.end..]
+        .split('\n')
+        .next()
+        .unwrap_or_default();
+    let rest = rest_of_line.trim();
+    if !rest.is_empty() && !rest.starts_with('#') {
+        return None;
+    }
     let indent = indentation(file.source, stmt.range.start)?.to_string();
     let line = file.source.line_of(stmt.range.end.saturating_sub(1));
     Some((
@@ -1309,18 +1353,6 @@ mod tests {
             ["make", "Factory"]
         );
         assert_eq!(template_names("f\"{x}\" if ok else None"), ["ok"]);
-    }
-
-    #[test]
-    fn templates_fill_callee_and_args() {
-        assert_eq!(
-            fill_template("F.create({args})", "get()", "a, b=1"),
-            "F.create(a, b=1)"
-        );
-        assert_eq!(
-            fill_template("{callee}.create_for_user({args})", "N", "{x}"),
-            "N.create_for_user({x})"
-        );
     }
 }
 

@@ -15,6 +15,7 @@
 //! - [`check`], [`project`], [`cli`]: the `check` command and the command line.
 
 pub mod byteclass;
+pub mod call_template;
 pub mod check;
 pub mod cli;
 pub mod config;

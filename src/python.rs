@@ -178,6 +178,8 @@ pub struct LocalScope {
     /// The scope around it (index into [`PyModel::scopes`]); None at module level.
     pub parent: Option<usize>,
     pub is_class: bool,
+    /// The body of an `async def`.
+    pub is_async: bool,
     /// Every name the scope binds, declares `global` or `nonlocal`, or deletes: a
     /// name bound in more than one way (or declared) is [`Binding::Local`].
     pub bindings: HashMap<String, Binding>,
@@ -1238,6 +1240,7 @@ impl<'a> Builder<'a> {
         self.model.scopes.push(LocalScope {
             parent: self.scopes.last().and_then(|scope| scope.id),
             is_class,
+            is_async: false,
             bindings: HashMap::new(),
         });
         self.scopes.push(Scope {
@@ -1423,12 +1426,24 @@ impl Visitor for Builder<'_> {
 
     fn visit_stmt_function_def(&mut self, node: ast::StmtFunctionDef) {
         self.define(node.name.as_str(), span(&node), false);
-        self.function(*node.args, node.body, node.decorator_list, node.returns);
+        self.function(
+            *node.args,
+            node.body,
+            node.decorator_list,
+            node.returns,
+            false,
+        );
     }
 
     fn visit_stmt_async_function_def(&mut self, node: ast::StmtAsyncFunctionDef) {
         self.define(node.name.as_str(), span(&node), false);
-        self.function(*node.args, node.body, node.decorator_list, node.returns);
+        self.function(
+            *node.args,
+            node.body,
+            node.decorator_list,
+            node.returns,
+            true,
+        );
     }
 
     fn visit_stmt_class_def(&mut self, node: ast::StmtClassDef) {
@@ -1574,6 +1589,7 @@ impl Builder<'_> {
         body: Vec<ast::Stmt>,
         decorators: Vec<ast::Expr>,
         returns: Option<Box<ast::Expr>>,
+        is_async: bool,
     ) {
         for expr in decorators {
             self.visit_expr(expr);
@@ -1587,10 +1603,12 @@ impl Builder<'_> {
         for expr in argument_defaults(&args) {
             self.visit_expr(expr);
         }
+        let id = self.model.scopes.len();
         self.with_scope(false, |builder| {
             builder.bind_arguments(&args);
             builder.visit_suite(body);
         });
+        self.model.scopes[id].is_async = is_async;
     }
 }
 

@@ -667,3 +667,241 @@ fn multi_line_callee_keeps_its_parentheses() {
         "{out}"
     );
 }
+
+/// Templates that add arguments after `{args}` or bind looser than a call.
+const SHAPED_CONFIG: &str = r#"version: 1
+rules:
+  - id: more-args
+    kind: call
+    target: app.core.get_manager
+    replace-with: "Factory.create({args}, mode=1)"
+    requires-import: app.factory.Factory
+  - id: awaited
+    kind: call
+    target: app.core.get_client
+    replace-with: "await Factory.acreate({args})"
+    requires-import: app.factory.Factory
+  - id: fallback
+    kind: call
+    target: app.core.get_value
+    replace-with: "Factory.value({args}) or 0"
+    requires-import: app.factory.Factory
+  - id: same-call
+    kind: call
+    target: app.core.get_user
+    replace-with: "{callee}(user)"
+"#;
+
+/// `{args}` followed by more arguments: an empty list leaves no comma behind, a
+/// trailing comma is dropped, and a bare generator keeps parentheses of its own
+/// (`F(x for x in y, mode=1)` does not parse).
+#[test]
+fn template_arguments_after_args_fit_any_argument_list() {
+    let repo = Repo::with_config(SHAPED_CONFIG);
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.core import get_manager",
+            "a = get_manager()",
+            "b = get_manager(1,)",
+            "c = get_manager(x for x in range(3))",
+            "d = get_manager(1, key=2)",
+        ]),
+    );
+    repo.canon(&["check", "--fix", "svc.py"]).code(0);
+    assert_eq!(
+        repo.read_text("svc.py"),
+        lines(&[
+            "from app.core import get_manager",
+            "from app.factory import Factory",
+            "a = Factory.create(mode=1)",
+            "b = Factory.create(1, mode=1)",
+            "c = Factory.create((x for x in range(3)), mode=1)",
+            "d = Factory.create(1, key=2, mode=1)",
+        ])
+    );
+    crate::common::assert_python_parses(&repo.path("svc.py"));
+}
+
+/// A filled template that binds looser than a call is parenthesized where something
+/// else would bind to part of it; where brackets or the statement delimit it, it is
+/// written as it is.
+#[test]
+fn template_binding_looser_than_a_call_is_parenthesized_where_needed() {
+    let repo = Repo::with_config(SHAPED_CONFIG);
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.core import get_client, get_value",
+            "async def f():",
+            "    a = get_client()",
+            "    b = get_client(1).upper()",
+            "    c = [get_client()[0], get_value()]",
+            "    return 1 + get_value(2)",
+        ]),
+    );
+    repo.canon(&["check", "--fix", "svc.py"]).code(0);
+    assert_eq!(
+        repo.read_text("svc.py"),
+        lines(&[
+            "from app.core import get_client, get_value",
+            "from app.factory import Factory",
+            "async def f():",
+            "    a = await Factory.acreate()",
+            "    b = (await Factory.acreate(1)).upper()",
+            "    c = [(await Factory.acreate())[0], Factory.value() or 0]",
+            "    return 1 + (Factory.value(2) or 0)",
+        ])
+    );
+}
+
+/// `await` outside an `async def` (module level, a plain function, a lambda) does not
+/// compile: such a fix is shown, never applied.
+#[test]
+fn await_template_is_display_only_outside_an_async_function() {
+    let repo = Repo::with_config(SHAPED_CONFIG);
+    let before = lines(&[
+        "from app.core import get_client",
+        "x = get_client()",
+        "def f():",
+        "    return get_client(1)",
+        "async def g():",
+        "    h = lambda: get_client(2)",
+        "    return get_client(3)",
+    ]);
+    repo.write("svc.py", &before);
+    let json = repo
+        .canon(&["check", "svc.py", "--output-format", "json"])
+        .json();
+    let found: Vec<(u64, String)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            (
+                item["location"]["row"].as_u64().unwrap(),
+                item["fix"]["applicability"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected: Vec<(u64, String)> = [
+        (2, "display-only"),
+        (4, "display-only"),
+        (6, "display-only"),
+        (7, "safe"),
+    ]
+    .iter()
+    .map(|&(row, applicability)| (row, applicability.to_string()))
+    .collect();
+    assert_eq!(found, expected, "{json:#}");
+    assert!(json[0]["fix"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("async def"));
+}
+
+/// A template that writes the call it replaces again fixes nothing: no fix is
+/// offered, and `--diff` has nothing to show.
+#[test]
+fn template_writing_the_same_call_again_offers_no_fix() {
+    let repo = Repo::with_config(SHAPED_CONFIG);
+    let before = lines(&[
+        "from app.core import get_user",
+        "user = 1",
+        "x = get_user(user)",
+    ]);
+    repo.write("svc.py", &before);
+    let out = repo.concise(&["check", "svc.py", "--statistics"]);
+    out.code(1);
+    repo.canon(&["check", "svc.py", "--diff"]).code(0);
+    let fixed = repo.canon(&["check", "svc.py", "--fix"]);
+    fixed.code(1);
+    assert!(!fixed.stdout.contains("Fixed"), "{fixed}");
+    assert_eq!(repo.read_text("svc.py"), before);
+}
+
+/// A module-level call runs before an import further down: the required import is
+/// added above it, and a template name only bound further down makes the fix unsafe.
+/// A call in a function runs once the module has, so a later import binds it.
+#[test]
+fn names_bound_only_below_a_module_level_call_do_not_count_as_bound() {
+    let config = r#"version: 1
+rules:
+  - id: s
+    kind: call
+    target: app.core.get_manager
+    replace-with: "Factory.create({args})"
+    requires-import: app.factory.Factory
+  - id: r
+    kind: call
+    target: app.core.get_registry
+    replace-with: "registry.get({args})"
+"#;
+    let repo = Repo::with_config(config);
+    repo.write(
+        "later.py",
+        lines(&[
+            "import app.core",
+            "x = app.core.get_manager()",
+            "from app.factory import Factory",
+        ]),
+    );
+    repo.canon(&["check", "--fix", "later.py"]).code(0);
+    assert_eq!(
+        repo.read_text("later.py"),
+        lines(&[
+            "import app.core",
+            "from app.factory import Factory",
+            "x = Factory.create()",
+            "from app.factory import Factory",
+        ])
+    );
+    repo.write(
+        "reg.py",
+        lines(&[
+            "from app.core import get_registry",
+            "x = get_registry()",
+            "def f():",
+            "    return get_registry(1)",
+            "from app import registry",
+        ]),
+    );
+    let json = repo
+        .canon(&["check", "reg.py", "--output-format", "json"])
+        .json();
+    assert_eq!(json[0]["fix"]["applicability"], "unsafe", "{json:#}");
+    assert_eq!(json[1]["fix"]["applicability"], "safe", "{json:#}");
+}
+
+/// A local import that shares its line with the call (`import m; m.f()`) would bind
+/// the required name too late if the new import went below it: it goes to the module.
+#[test]
+fn required_import_is_not_placed_below_a_local_import_sharing_the_call_line() {
+    let config = r#"version: 1
+rules:
+  - id: s
+    kind: call
+    target: app.core.get_manager
+    replace-with: "Factory.create({args})"
+    requires-import: app.factory.Factory
+"#;
+    let repo = Repo::with_config(config);
+    repo.write(
+        "svc.py",
+        lines(&[
+            "def f():",
+            "    from app.core import get_manager; y = get_manager()",
+            "    return y",
+        ]),
+    );
+    repo.canon(&["check", "--fix", "svc.py"]).code(0);
+    assert_eq!(
+        repo.read_text("svc.py"),
+        lines(&[
+            "from app.factory import Factory",
+            "def f():",
+            "    from app.core import get_manager; y = Factory.create()",
+            "    return y",
+        ])
+    );
+}

@@ -515,14 +515,25 @@ fn fix_that_would_leave_a_deleted_name_unbound_is_refused() {
     );
 }
 
+/// A template whose filled text is no expression is shown, never applied.
 #[test]
-fn fix_that_would_not_parse_is_refused() {
+fn template_that_would_not_parse_is_display_only() {
     let repo = Repo::with_config(FIX_CONFIG);
     let before = lines(&["from app.ws import make", "m = make(1)"]);
-    // Unsafe too: nothing binds the template's `Factory`.
-    let out = fix_refused(&repo, "svc.py", &before, &["--unsafe-fixes"]);
-    assert!(out.stderr.contains("svc.py"), "{out}");
-    assert!(out.stderr.contains("parse"), "{out}");
+    repo.write("svc.py", &before);
+    let json = repo
+        .canon(&["check", "svc.py", "--output-format", "json"])
+        .json();
+    let fix = &json[0]["fix"];
+    assert_eq!(fix["applicability"], "display-only", "{json:#}");
+    assert!(
+        fix["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a Python expression"),
+        "{json:#}"
+    );
+    fix_refused(&repo, "svc.py", &before, &["--unsafe-fixes"]);
 }
 
 /// A file that does not parse before its fixes does not parse after them: nothing is
@@ -546,18 +557,22 @@ fn file_with_a_syntax_error_is_not_fixed() {
 #[test]
 fn refused_file_does_not_block_fixes_of_other_files() {
     let repo = Repo::with_config(FIX_CONFIG);
-    repo.write("bad.py", lines(&["from app.ws import make", "m = make(1)"]));
+    // Its fix would leave `oldcfg.other` without a binding of `oldcfg`.
+    let bad = lines(&[
+        "import oldcfg.config",
+        "oldcfg.config.get()",
+        "oldcfg.other.x()",
+    ]);
+    repo.write("bad.py", &bad);
     repo.write("good.py", "from app.legacy.notifier import Notifier\n");
-    let out = repo.canon(&["check", "--fix", "."]);
+    let out = repo.canon(&["check", "--fix", "--unsafe-fixes", "."]);
     out.code(1);
+    assert!(out.stderr.contains("bad.py: fixes not applied"), "{out}");
     assert_eq!(
         repo.read_text("good.py"),
         "from app.services.bridge import Notifier\n"
     );
-    assert_eq!(
-        repo.read_text("bad.py"),
-        lines(&["from app.ws import make", "m = make(1)"])
-    );
+    assert_eq!(repo.read_text("bad.py"), bad);
 }
 
 #[test]
