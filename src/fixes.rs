@@ -113,6 +113,10 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
                     applicability = Applicability::Unsafe;
                 }
                 let (module, last) = split_last(new);
+                if !module.is_empty() && !is_module_path(module) {
+                    // Below a class: neither `import` form can reach it.
+                    applicability = Applicability::Unsafe;
+                }
                 if is_module_name(new) || module.is_empty() {
                     statements.push(format!("import {new} as {local}"));
                 } else {
@@ -123,7 +127,7 @@ pub fn import_fix(file: &FileContext, stmt_index: usize, flagged: &[(usize, Stri
                 let old = imported.dotted.as_deref().unwrap_or(&imported.name);
                 let (rewrites, consistent) = attribute_rewrites(file, *name_index, old, new);
                 if !consistent
-                    || !is_module_name(new)
+                    || !is_module_path(new)
                     || needs_dropped_package(file, *name_index, old, new, true)
                     || chain_left_behind(file, &stmt.range, old, &rewrites)
                 {
@@ -329,6 +333,13 @@ fn is_module_name(dotted: &str) -> bool {
     split_last(dotted)
         .1
         .starts_with(|c: char| c.is_lowercase() || c == '_')
+}
+
+/// A dotted name each of whose parts looks like a module (`import` can name it).
+fn is_module_path(dotted: &str) -> bool {
+    dotted
+        .split('.')
+        .all(|part| part.starts_with(|c: char| c.is_lowercase() || c == '_'))
 }
 
 /// The first part of a dotted name (`a` of `a.b.c`).

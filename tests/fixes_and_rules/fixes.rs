@@ -1171,3 +1171,29 @@ fn aliased_import_fix_is_unsafe_when_another_use_relies_on_its_package() {
     assert_eq!(found[..1], fixes(&[(1, "unsafe")]), "{found:?}");
     fix_refused(&repo, "use.py", &before, &[]);
 }
+
+/// A deprecated module whose canonical name is a class: a submodule below it cannot
+/// be imported from the class, so such a fix is unsafe in every `import` form.
+#[test]
+fn import_of_a_submodule_mapped_below_a_canonical_class_is_unsafe() {
+    let config = r#"version: 1
+rules:
+  - id: mgr
+    kind: import
+    canonical: app.core.ssot.Manager
+    deprecated: [app.old]
+"#;
+    let repo = Repo::with_config(config);
+    repo.write(
+        "k.py",
+        lines(&[
+            "import app.old.x as y",
+            "import app.old.z",
+            "print(y.v, app.old.z.w)",
+        ]),
+    );
+    assert_eq!(
+        applicabilities(&repo, "k.py"),
+        fixes(&[(1, "unsafe"), (2, "unsafe")])
+    );
+}
