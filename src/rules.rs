@@ -526,6 +526,7 @@ impl<'c> Checker<'c> {
             if !matches!(rule.kind, RuleKind::Import { .. }) {
                 outcome.counts[index].deprecated += 1;
             }
+            let (first, last) = logical_lines_of(&file, &finding.stmt, first, last);
             if suppressed(&file, first, last, &rule.id, rule.kind.code()) {
                 continue;
             }
@@ -1131,6 +1132,30 @@ fn canon_directive(part: &str) -> Option<CanonDirective<'_>> {
             .strip_prefix('[')
             .map(|list| list.split(']').next().unwrap_or_default()),
     ))
+}
+
+/// The physical lines `first..=last` of `stmt`, widened to the whole logical lines
+/// they are in: the header of a `def`, `class` or other compound statement written over
+/// several lines (`def f(a=g(),\n      b=1):  # noqa`) is one statement for a
+/// suppression comment.
+fn logical_lines_of(
+    file: &FileContext,
+    stmt: &Range<usize>,
+    first: usize,
+    last: usize,
+) -> (usize, usize) {
+    let lines = &file.layout.logical_lines;
+    let containing = |at: usize| {
+        let index = lines.partition_point(|line| line.start <= at);
+        index
+            .checked_sub(1)
+            .map(|index| &lines[index])
+            .filter(|line| at < line.end)
+    };
+    let start = containing(stmt.start).map_or(first, |line| file.source.line_of(line.start));
+    let end = containing(stmt.end.saturating_sub(1).max(stmt.start))
+        .map_or(last, |line| file.source.lines_of(line).1);
+    (start.min(first), end.max(last))
 }
 
 /// True when a comment on lines `first..=last` suppresses `rule_id`/`code`.

@@ -176,3 +176,44 @@ fn directives_are_whole_words() {
         ]
     );
 }
+
+/// The header of a `def` or `class` written over several lines is one statement: a
+/// suppression on any of its lines (black puts `):  # noqa` on the last) silences
+/// what the header holds.
+#[test]
+fn suppression_on_any_line_of_a_multi_line_def_or_class_header() {
+    let config = r#"version: 1
+rules:
+  - id: no-singleton
+    kind: call
+    target: app.core.get_manager
+  - id: one-notifier
+    kind: define
+    name: Notifier
+    canonical-file: app/bridge.py
+"#;
+    let repo = Repo::with_config(config);
+    repo.write(
+        "m.py",
+        lines(&[
+            "import app.core",
+            "def g(a=app.core.get_manager(),",
+            "      b=1):  # canon: ignore",
+            "    pass",
+            "class Notifier(",
+            "    object,",
+            "):  # noqa: CAN003",
+            "    pass",
+            "def h(a=app.core.get_manager(),",
+            "      b=1):",
+            "    pass  # canon: ignore",
+        ]),
+    );
+    let out = repo.concise(&["check", "m.py"]);
+    out.assert_code(1);
+    // The body's comment is not on the header's lines.
+    assert_eq!(
+        out.locs(),
+        vec![("m.py".to_string(), 9, 9, "no-singleton".to_string())]
+    );
+}
