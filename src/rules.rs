@@ -437,8 +437,12 @@ impl<'c> Checker<'c> {
         }
         let module = self.module_path(&config_path);
         let diffed = matches!(changed, LineSet::Some(_));
-        let model = if !needs_model {
+        // A file the scanner found malformed gets its CAN000 however it was found.
+        let malformed = parse_enabled && (layout.malformed || layout.newer_strings);
+        let model = if !needs_model && !malformed {
             PyModel::default()
+        } else if !needs_model {
+            python::model(&source, &layout, &module)
         } else if (prefilter || diffed) && !keep_source {
             // A walked or diffed file: resolve its imports lexically, and parse it
             // whole only when something beyond its import statements could refer to

@@ -503,3 +503,19 @@ fn unclosed_multiline_import_is_still_reported() {
     assert_eq!(out.locs(), vec![loc("unclosed.py", 3, 5, "ws-manager")]);
     out.assert_one_parse_warning("unclosed.py");
 }
+
+/// A file the scanner finds malformed gets its CAN000 in a directory walk as when it
+/// is named, though no rule's name is in it (only pattern rules look at it).
+#[test]
+fn walked_file_mentioning_no_rule_name_still_gets_its_parse_warning() {
+    let config =
+        "version: 1\nrules:\n  - {id: s, kind: pattern, regex: localhost, scope: string}\n";
+    let repo = Repo::with_config(config);
+    repo.write("py312.py", "x = f\"{y!r} {\"localhost\"}\"\n");
+    repo.write("tstr.py", "x = t\"localhost {y}\"\n");
+    repo.write("unterm.py", "x = \"localhost\n");
+    let walked = repo.concise(&["check", "."]);
+    let named = repo.concise(&["check", "py312.py", "tstr.py", "unterm.py"]);
+    assert_eq!(walked.stdout, named.stdout);
+    assert_eq!(walked.parse_warnings().len(), 3, "{}", walked.stdout);
+}
