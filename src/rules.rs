@@ -233,9 +233,16 @@ impl<'c> Checker<'c> {
                 }
                 RuleKind::Call { target, .. } => {
                     let bound = light.names.iter().any(|imported| {
-                        imported
-                            .binding_target()
-                            .is_some_and(|dotted| is_under(target, dotted))
+                        let star_of_its_module = imported.name == "*"
+                            && imported.dotted.as_deref().is_some_and(|module| {
+                                target
+                                    .strip_prefix(module)
+                                    .is_some_and(|rest| rest.starts_with('.'))
+                            });
+                        star_of_its_module
+                            || imported
+                                .binding_target()
+                                .is_some_and(|dotted| is_under(target, dotted))
                     });
                     let own = module
                         .name
@@ -876,6 +883,21 @@ fn string_finding(
     }
 }
 
+/// Whether `callee`, a name no binding of the file resolves (`builtins.f`), is
+/// `target` as one of the modules the file star-imports would bind it
+/// (`from app.core import *` then `f()` for `app.core.f`).
+fn through_star_import(callee: &str, target: &str, star_modules: &[&str]) -> bool {
+    let Some(name) = callee.strip_prefix("builtins.") else {
+        return false;
+    };
+    star_modules.iter().any(|module| {
+        target
+            .strip_prefix(module)
+            .and_then(|rest| rest.strip_prefix('.'))
+            == Some(name)
+    })
+}
+
 fn call_rule(
     file: &FileContext,
     target: &str,
@@ -883,11 +905,22 @@ fn call_rule(
     requires_import: Option<&str>,
     out: &mut Vec<Finding>,
 ) {
+    let star_modules: Vec<&str> = file
+        .model
+        .names
+        .iter()
+        .filter(|name| name.name == "*")
+        .filter_map(|name| name.dotted.as_deref())
+        .collect();
     let matching: Vec<&python::CallSite> = file
         .model
         .calls
         .iter()
-        .filter(|call| call.callee.as_deref() == Some(target))
+        .filter(|call| {
+            call.callee.as_deref().is_some_and(|callee| {
+                callee == target || through_star_import(callee, target, &star_modules)
+            })
+        })
         .collect();
     let local_import = fixes::shared_local_import(file, &matching);
     for call in matching {

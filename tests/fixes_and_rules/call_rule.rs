@@ -905,3 +905,35 @@ rules:
         ])
     );
 }
+
+/// `from m import *` binds every public name of `m`: a call to a name nothing else
+/// binds is the target when the target is that name in a star-imported module.
+#[test]
+fn call_through_a_star_import_is_flagged() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws import *",
+            "from app.services.bridge import *",
+            "x = get_websocket_manager(1)",
+            "y = Notifier()",
+            "def make_manager(): pass",
+            "z = make_manager()",
+        ]),
+    );
+    for args in [&["check", "svc.py"][..], &["check", "."]] {
+        let out = repo.concise(args);
+        out.code(1);
+        let lines = out.lines();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert!(
+            lines[0].starts_with("svc.py:3:5: CAN002 [singleton]"),
+            "{out}"
+        );
+        assert!(
+            lines[1].starts_with("svc.py:4:5: CAN002 [notifier-factory]"),
+            "{out}"
+        );
+    }
+}
