@@ -868,6 +868,12 @@ impl<'a> Builder<'a> {
                 stmt.unclosed = unclosed;
                 stmt.range.end = stmt.range.end.min(end);
             }
+        } else if let Some(semicolon) = snippet.find(';') {
+            // What follows the `;` does not parse (`import m; print "x"`): the
+            // import before it still binds its names.
+            if let Some(parsed) = import_syntax::parse(&snippet[..semicolon], start) {
+                self.on_import(parsed, nested);
+            }
         }
     }
 

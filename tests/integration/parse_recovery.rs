@@ -519,3 +519,20 @@ fn walked_file_mentioning_no_rule_name_still_gets_its_parse_warning() {
     assert_eq!(walked.stdout, named.stdout);
     assert_eq!(walked.parse_warnings().len(), 3, "{}", walked.stdout);
 }
+
+/// An import before a `;` whose rest does not parse (Python 2's `print "x"`) is still
+/// recovered, named or staged.
+#[test]
+fn import_before_a_semicolon_and_a_statement_that_does_not_parse_is_recovered() {
+    let src = lines(&["import pkg.old_utils; print \"x\"", "y = 1"]);
+    let out = check_bytes("s.py", &src);
+    out.assert_code(1);
+    assert_eq!(out.locs(), vec![loc("s.py", 1, 8, "old-utils")]);
+    out.assert_one_parse_warning("s.py");
+    let repo = Repo::std();
+    repo.write("t.py", &src);
+    repo.git(&["add", "t.py"]);
+    let staged = repo.concise(&["check", "--staged"]);
+    staged.assert_code(1);
+    assert_eq!(staged.locs(), vec![loc("t.py", 1, 8, "old-utils")]);
+}
