@@ -652,15 +652,19 @@ pub fn normalize_rel_dir(path: &str) -> String {
     parts.join("/")
 }
 
+/// Whether `name` is a Python identifier (PEP 3131): `_` or an XID_Start character,
+/// then XID_Continue characters. Keywords pass; callers that must refuse them check
+/// [`is_keyword`] too. Names are taken as written: Python's NFKC normalisation of
+/// identifiers is not applied.
 pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    match chars.next() {
-        Some(first) if first == '_' || first.is_alphabetic() => {}
-        _ => return false,
-    }
-    chars.all(|c| c == '_' || c.is_alphanumeric())
+    chars
+        .next()
+        .is_some_and(|first| first == '_' || unicode_ident::is_xid_start(first))
+        && chars.all(unicode_ident::is_xid_continue)
 }
 
+/// Whether `name` is identifiers joined by `.` (see [`is_identifier`]).
 pub fn is_dotted_name(name: &str) -> bool {
     !name.is_empty() && name.split('.').all(is_identifier)
 }
@@ -719,6 +723,16 @@ mod tests {
             let error = parse_text(text).unwrap_err();
             assert_eq!(error.line, line, "{text}: {error}");
             assert!(error.message.contains(needle), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn identifiers_follow_pep_3131() {
+        for name in ["a", "_x", "℘", "x·", "été", "a1", "if"] {
+            assert!(is_identifier(name), "{name}");
+        }
+        for name in ["x²", "x½", "1a", "", "a-b", "·x", "a.b"] {
+            assert!(!is_identifier(name), "{name}");
         }
     }
 

@@ -149,6 +149,31 @@ fn invalid_dotted_name_starting_with_digit_reports_its_line() {
     assert!(out.stderr.contains("1abc.x"), "stderr: {}", out.stderr);
 }
 
+/// Each part of a dotted name is a Python identifier (PEP 3131: XID_Start or `_`,
+/// then XID_Continue), not any run of letters and digits: `℘` starts one and `·`
+/// continues one, while a superscript digit or a fraction continues none.
+#[test]
+fn dotted_names_follow_pythons_identifier_rule() {
+    let cfg = |name: &str| {
+        format!("version: 1\nrules:\n  - id: x\n    kind: import\n    canonical: a.z\n    deprecated: [{name}]\n")
+    };
+    for name in ["a.x²", "a.x½", "a.x²y"] {
+        let repo = repo_with_raw_config(".canon.yaml", &cfg(name));
+        let out = repo.run(&["check", "a.py"]);
+        let msg = assert_config_error(&out, repo.root(), ".canon.yaml", Some(6));
+        assert!(
+            msg.contains(&format!(".canon.yaml:6:18: invalid dotted name `{name}`")),
+            "{msg}"
+        );
+    }
+    for name in ["a.℘", "a.x·", "_a.b"] {
+        let repo = repo_with_raw_config(".canon.yaml", &cfg(name));
+        let out = repo.run(&["rules"]);
+        out.assert_code(0);
+        assert!(out.stderr.is_empty(), "{name}: {}", out.stderr);
+    }
+}
+
 #[test]
 fn duplicate_rule_ids_report_the_second_one() {
     let cfg = "version: 1\nrules:\n  - id: same\n    kind: import\n    canonical: a.z\n    deprecated: [a.b]\n  - id: same\n    kind: import\n    canonical: c.z\n    deprecated: [c.b]\n";
