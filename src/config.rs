@@ -3,6 +3,7 @@
 //! Every problem found here becomes a [`ConfigError`] naming the file, the line and
 //! column, and what was expected; the caller turns it into exit status 2.
 
+use crate::call_template::{self, Fit};
 use crate::source::is_keyword;
 use crate::yaml;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -519,6 +520,8 @@ fn build_rule(raw: RawRule, index: usize, text: &str, dir: &Path) -> Result<Rule
             let target = dotted(require(&raw.target, "target")?, "target")?;
             if let Some(template) = &raw.replace_with {
                 check_template(template).map_err(|message| (key("replace-with"), message))?;
+                check_template_is_expression(template)
+                    .map_err(|message| (value("replace-with", template), message))?;
             }
             let requires_import = match raw.requires_import.clone() {
                 Some(name) => Some(dotted(name, "requires-import")?),
@@ -628,6 +631,18 @@ fn check_template(template: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `template`, filled as a fix fills it (here with callee `f` and arguments
+/// `x`), is a Python expression: a template that is not could never be applied.
+fn check_template_is_expression(template: &str) -> Result<(), String> {
+    let filled = call_template::fill(template, "f", "x");
+    match call_template::judge(&filled).0 {
+        Fit::Invalid => Err(format!(
+            "replace-with template `{template}` is not a Python expression: expected one once `{{callee}}` and `{{args}}` are filled (`f` and `x` give `{filled}`)"
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn build_globs(dir: &Path, globs: &[String]) -> Result<Gitignore, String> {
     let mut builder = GitignoreBuilder::new(dir);
     for glob in globs {
@@ -714,6 +729,7 @@ mod tests {
             ("rules:\n  - id: a\n    kind: import\n    canonical: x.New\n    deprecated: [x.Old]\n    regex: y\n", 6, "does not apply"),
             ("rules:\n  - id: Bad_Id\n    kind: import\n", 2, "kebab-case"),
             ("rules:\n  - id: a\n    kind: call\n    target: x.y\n    replace-with: '{func}()'\n", 5, "placeholder"),
+            ("rules:\n  - id: a\n    kind: call\n    target: x.y\n    replace-with: 'F({args}'\n", 5, "is not a Python expression"),
             ("version: 1\nsrc: 5\nrules: []\n", 2, "src: invalid type: integer `5`, expected a string or a list of strings"),
             ("rules:\n  - id: a\n    kind: import\n    canonical: x.New\n    deprecated: {x: 1}\n", 5, "expected a string or a list of strings"),
             ("rules: [~]\n", 1, "expected a rule: a mapping with `id`, `kind`"),

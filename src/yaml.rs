@@ -213,9 +213,10 @@ pub fn locate_rule_value(text: &str, rule_index: usize, key: &str, value: &str) 
         if number < key_line || number >= end {
             continue;
         }
-        // On the key's own line, the value comes after the key.
+        // On the key's own line, the value comes after the key, its `:` and blanks
+        // (so an empty value is found where it is written: at its quotes).
         let from = if number == key_line {
-            (key_column - 1 + key.len()).min(line.len())
+            value_start(line, (key_column - 1 + key.len()).min(line.len()))
         } else {
             0
         };
@@ -224,6 +225,16 @@ pub fn locate_rule_value(text: &str, rule_index: usize, key: &str, value: &str) 
         }
     }
     (key_line, key_column)
+}
+
+/// Where the value written after a key ending at byte `after_key` of `line` starts:
+/// past the `:` and the blanks that follow it.
+fn value_start(line: &str, after_key: usize) -> usize {
+    let Some(rest) = line.get(after_key..) else {
+        return after_key;
+    };
+    let value = rest.strip_prefix(':').unwrap_or(rest);
+    line.len() - value.trim_start_matches([' ', '\t']).len()
 }
 
 #[cfg(test)]
@@ -238,6 +249,7 @@ mod tests {
         assert_eq!(locate_rule_key(TEXT, 1, "target"), (8, 5));
         assert_eq!(locate_rule_key(TEXT, 0, "id"), (3, 5));
         assert_eq!(locate_rule_value(TEXT, 1, "target", "x.y"), (8, 13));
+        assert_eq!(locate_rule_value(TEXT, 1, "target", ""), (8, 13));
         assert_eq!(locate_top_key(TEXT, "rules"), (2, 1));
         assert_eq!(
             locate_top_value("# v\nversion:  2 # x\n", "version"),

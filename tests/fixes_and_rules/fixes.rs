@@ -32,10 +32,10 @@ rules:
     canonical: settings.config
     deprecated:
       - oldcfg.config
-  - id: broken-template
+  - id: star-template
     kind: call
     target: app.ws.make
-    replace-with: "Factory.create({args}"
+    replace-with: "Factory.create(*{args})"
   - id: legacy-pkg
     kind: import
     canonical: app.modern
@@ -515,11 +515,14 @@ fn fix_that_would_leave_a_deleted_name_unbound_is_refused() {
     );
 }
 
-/// A template whose filled text is no expression is shown, never applied.
+/// A template whose filled text is no expression for one call is shown, never
+/// applied: `Factory.create(*{args})` loads (it is one for any argument), but a call
+/// without arguments fills it as `Factory.create(*)`. (A template that is no
+/// expression for any call is a config error: see tests/integration/config.rs.)
 #[test]
-fn template_that_would_not_parse_is_display_only() {
+fn template_that_would_not_parse_for_a_call_is_display_only() {
     let repo = Repo::with_config(FIX_CONFIG);
-    let before = lines(&["from app.ws import make", "m = make(1)"]);
+    let before = lines(&["from app.ws import make", "m = make()"]);
     repo.write("svc.py", &before);
     let json = repo
         .canon(&["check", "svc.py", "--output-format", "json"])

@@ -174,6 +174,52 @@ fn dotted_names_follow_pythons_identifier_rule() {
     }
 }
 
+/// A `replace-with` template that is no Python expression once filled (here with
+/// callee `f` and arguments `x`) is a config error at its value, whichever file
+/// would have used it: its fix could never be applied.
+#[test]
+fn template_that_is_not_an_expression_is_a_config_error() {
+    let cfg = |template: &str| {
+        format!("version: 1\nrules:\n  - id: r\n    kind: call\n    target: pkg.core.get_mgr\n    replace-with: {template}\n")
+    };
+    let cases = [
+        ("\"1 +\"", 20),
+        ("\"\"", 19),
+        ("\"F({args})}\"", 20),
+        ("\"Factory.create({args}\"", 20),
+        ("'{callee}({args}) +'", 20),
+    ];
+    for (template, column) in cases {
+        let repo = repo_with_raw_config(".canon.yaml", &cfg(template));
+        let before = repo.read("a.py");
+        let out = repo.run(&["check", "--fix", "a.py"]);
+        let msg = assert_config_error(&out, repo.root(), ".canon.yaml", Some(6));
+        assert!(
+            msg.contains(&format!(".canon.yaml:6:{column}: replace-with template")),
+            "{template}: {msg}"
+        );
+        assert!(
+            msg.contains("is not a Python expression"),
+            "{template}: {msg}"
+        );
+        assert_eq!(repo.read("a.py"), before);
+    }
+    // An unknown placeholder stays the error it was.
+    let repo = repo_with_raw_config(".canon.yaml", &cfg("'F({foo})'"));
+    let out = repo.run(&["rules"]);
+    let msg = assert_config_error(&out, repo.root(), ".canon.yaml", Some(6));
+    assert!(msg.contains("unknown placeholder `{foo}`"), "{msg}");
+    // Templates that are expressions, whatever their shape, load.
+    for template in [
+        "'F({args}, mode=1)'",
+        "'await {callee}.a({args})'",
+        "'x, {args}'",
+    ] {
+        let repo = repo_with_raw_config(".canon.yaml", &cfg(template));
+        repo.run(&["rules"]).assert_code(0);
+    }
+}
+
 #[test]
 fn duplicate_rule_ids_report_the_second_one() {
     let cfg = "version: 1\nrules:\n  - id: same\n    kind: import\n    canonical: a.z\n    deprecated: [a.b]\n  - id: same\n    kind: import\n    canonical: c.z\n    deprecated: [c.b]\n";
