@@ -63,8 +63,8 @@ fn phases(c: &mut Criterion) {
     let Some(corpus) = corpus() else {
         return;
     };
-    let config =
-        config::load(&corpus.root.join(".canon.yaml")).unwrap_or_else(|error| panic!("{error}"));
+    let config = config::load(&corpus.root.join(".canon.yaml"), &corpus.root)
+        .unwrap_or_else(|error| panic!("{error}"));
     let checker = Checker::new(
         &config,
         Selection::default(),

@@ -11,7 +11,7 @@ use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// Names of the config files looked for, in order, in each directory.
 pub const CONFIG_NAMES: [&str; 2] = [".canon.yaml", "canon.yaml"];
@@ -85,6 +85,8 @@ pub enum RuleKind {
     },
     Define {
         name: String,
+        /// Relative to the project root (as diagnostics' paths are), `.` and `..`
+        /// folded.
         canonical_file: String,
     },
     Pattern {
@@ -322,8 +324,9 @@ fn searched(start: &Path, stop: Option<&Path>) -> String {
     }
 }
 
-/// Reads and validates the config file at `path`.
-pub fn load(path: &Path) -> Result<Config, ConfigError> {
+/// Reads and validates the config file at `path`, for the project (the repository's
+/// work tree) at `root`.
+pub fn load(path: &Path, root: &Path) -> Result<Config, ConfigError> {
     let at = |line: usize, column: usize, message: String| ConfigError {
         path: path.to_path_buf(),
         line,
@@ -332,11 +335,18 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     };
     let bytes = std::fs::read(path).map_err(|error| at(1, 1, format!("cannot read: {error}")))?;
     let text = String::from_utf8(bytes).map_err(|_| at(1, 1, "not valid UTF-8".to_string()))?;
-    parse(&text, path)
+    parse_in(&text, path, root)
 }
 
-/// Validates config `text` as if read from `path`.
+/// Validates config `text` as if read from `path`, in a project whose root is the
+/// config's directory.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    parse_in(text, path, &config_dir(path))
+}
+
+/// Validates config `text` as if read from `path`, for the project at `root`: the
+/// files a define rule's `canonical-file` names must lie in it.
+pub fn parse_in(text: &str, path: &Path, root: &Path) -> Result<Config, ConfigError> {
     let at = |(line, column): (usize, usize), message: String| ConfigError {
         path: path.to_path_buf(),
         line,
@@ -377,10 +387,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             ));
         }
     }
-    let dir = path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
+    let dir = config_dir(path);
+    let base = PathBase {
+        config_dir: &dir,
+        root,
+    };
     let src = raw
         .src
         .map(OneOrMany::into_vec)
@@ -395,7 +406,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let mut seen = HashSet::new();
     for (index, raw_rule) in raw.rules.unwrap_or_default().into_iter().enumerate() {
         let rule =
-            build_rule(raw_rule, index, text, &dir).map_err(|(pos, message)| at(pos, message))?;
+            build_rule(raw_rule, index, text, &base).map_err(|(pos, message)| at(pos, message))?;
         if !seen.insert(rule.id.clone()) {
             return Err(at(
                 yaml::locate_rule_key(text, index, "id"),
@@ -413,9 +424,71 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     })
 }
 
+/// The directory of the config file at `path`.
+fn config_dir(path: &Path) -> PathBuf {
+    path.parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Where the paths a config writes are resolved: against the config's directory,
+/// within the project root.
+struct PathBase<'a> {
+    config_dir: &'a Path,
+    root: &'a Path,
+}
+
+impl PathBase<'_> {
+    /// The directory relative paths start from: the config's, or the root when the
+    /// config lies outside the project altogether (its paths are then relative to
+    /// the root, as the files it governs are).
+    fn anchor(&self) -> &Path {
+        let related =
+            self.config_dir.starts_with(self.root) || self.root.starts_with(self.config_dir);
+        if related {
+            self.config_dir
+        } else {
+            self.root
+        }
+    }
+
+    /// `written` (relative to [`PathBase::anchor`], or absolute) as a path relative to
+    /// the root, with `.` and `..` folded lexically; None when it lies outside the
+    /// root. An absolute path outside it is also tried through the symbolic links
+    /// of its directories, when the file exists.
+    fn resolve(&self, written: &str) -> Option<String> {
+        let root = fold_dots(self.root)?;
+        let path = fold_dots(&self.anchor().join(written.replace('\\', "/")))?;
+        let inside = |path: &Path| {
+            path.strip_prefix(&root)
+                .ok()
+                .map(crate::gitsource::slash_path)
+        };
+        inside(&path).or_else(|| inside(&std::fs::canonicalize(&path).ok()?))
+    }
+}
+
+/// `path` with `.` and `..` folded lexically; None when a `..` climbs above its start.
+fn fold_dots(path: &Path) -> Option<PathBuf> {
+    let mut folded = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let Some(Component::Normal(_)) = folded.components().next_back() else {
+                    return None;
+                };
+                folded.pop();
+            }
+            other => folded.push(other.as_os_str()),
+        }
+    }
+    Some(folded)
+}
+
 type Located = ((usize, usize), String);
 
-fn build_rule(raw: RawRule, index: usize, text: &str, dir: &Path) -> Result<Rule, Located> {
+fn build_rule(raw: RawRule, index: usize, text: &str, base: &PathBase) -> Result<Rule, Located> {
     let key = |name: &str| yaml::locate_rule_key(text, index, name);
     let value = |name: &str, value: &str| yaml::locate_rule_value(text, index, name, value);
     if !is_kebab_case(&raw.id) {
@@ -541,8 +614,16 @@ fn build_rule(raw: RawRule, index: usize, text: &str, dir: &Path) -> Result<Rule
                     format!("invalid name `{name}`: expected a Python identifier (not a keyword)"),
                 ));
             }
-            let canonical_file =
-                normalize_rel_dir(&require(&raw.canonical_file, "canonical-file")?);
+            let written = require(&raw.canonical_file, "canonical-file")?;
+            let canonical_file = base.resolve(&written).ok_or_else(|| {
+                (
+                    value("canonical-file", &written),
+                    format!(
+                        "canonical-file `{written}` lies outside the repository {}: expected a file in it, relative to the directory of the config",
+                        base.root.display()
+                    ),
+                )
+            })?;
             RuleKind::Define {
                 name,
                 canonical_file,
@@ -575,7 +656,10 @@ fn build_rule(raw: RawRule, index: usize, text: &str, dir: &Path) -> Result<Rule
     let allow_in = if allow_in_globs.is_empty() {
         None
     } else {
-        Some(build_globs(dir, &allow_in_globs).map_err(|message| (key("allow-in"), message))?)
+        Some(
+            build_globs(base.config_dir, &allow_in_globs)
+                .map_err(|message| (key("allow-in"), message))?,
+        )
     };
     Ok(Rule {
         id: raw.id,
@@ -749,6 +833,49 @@ mod tests {
         }
         for name in ["x²", "x½", "1a", "", "a-b", "·x", "a.b"] {
             assert!(!is_identifier(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn canonical_file_is_resolved_to_a_root_relative_path() {
+        let define = |file: &str| {
+            format!(
+                "rules:\n  - id: d\n    kind: define\n    name: N\n    canonical-file: '{file}'\n"
+            )
+        };
+        let resolved = |file: &str, config: &str, root: &str| -> Result<String, ConfigError> {
+            let config = parse_in(&define(file), Path::new(config), Path::new(root))?;
+            match &config.rules[0].kind {
+                RuleKind::Define { canonical_file, .. } => Ok(canonical_file.clone()),
+                _ => unreachable!(),
+            }
+        };
+        let cases = [
+            ("a/b.py", "/repo/sub/.canon.yaml", "/repo", "sub/a/b.py"),
+            ("./a/./b.py", "/repo/sub/.canon.yaml", "/repo", "sub/a/b.py"),
+            (
+                "../sub/a/../b.py",
+                "/repo/sub/.canon.yaml",
+                "/repo",
+                "sub/b.py",
+            ),
+            ("../top.py", "/repo/sub/.canon.yaml", "/repo", "top.py"),
+            ("/repo/x/y.py", "/repo/sub/.canon.yaml", "/repo", "x/y.py"),
+            ("repo/x.py", "/up/.canon.yaml", "/up/repo", "x.py"),
+            ("x.py", "/elsewhere/c.yaml", "/repo", "x.py"),
+        ];
+        for (file, config, root, expected) in cases {
+            assert_eq!(resolved(file, config, root).unwrap(), expected, "{file}");
+        }
+        for (file, config, root) in [
+            ("../x.py", "/repo/.canon.yaml", "/repo"),
+            ("/other/x.py", "/repo/.canon.yaml", "/repo"),
+            ("../../x.py", "/repo/sub/.canon.yaml", "/repo"),
+            ("x.py", "/up/.canon.yaml", "/up/repo"),
+        ] {
+            let error = resolved(file, config, root).unwrap_err();
+            assert_eq!((error.line, error.column), (5, 22), "{file}: {error}");
+            assert!(error.message.contains("outside the repository"), "{error}");
         }
     }
 

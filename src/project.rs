@@ -21,13 +21,15 @@ impl Project {
         let explicit = explicit_config.map(|path| cwd.join(path));
         let path = config::discover(explicit.as_deref(), &ws.cwd, stop)?;
         let path = std::fs::canonicalize(&path).unwrap_or(path);
-        let config = config::load(&path).map_err(|mut error| {
+        if let Some(dir) = path.parent() {
+            ws.root_at_config(dir);
+        }
+        let config = config::load(&path, &ws.root).map_err(|mut error| {
             if let Ok(relative) = error.path.strip_prefix(&ws.cwd) {
                 error.path = relative.to_path_buf();
             }
             error.to_string()
         })?;
-        ws.root_at_config(&config.dir);
         Ok(Project { ws, config })
     }
 

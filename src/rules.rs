@@ -944,7 +944,7 @@ fn call_rule(
 }
 
 fn define_rule(file: &FileContext, name: &str, canonical_file: &str, out: &mut Vec<Finding>) {
-    if file.config_path == canonical_file {
+    if file.path == canonical_file {
         return;
     }
     for definition in &file.model.definitions {

@@ -126,3 +126,64 @@ fn staged_mode_flags_only_a_definition_the_change_adds() {
         "{out}"
     );
 }
+
+/// A define rule on `Notifier` whose canonical file is written `canonical_file`.
+fn define_config(canonical_file: &str) -> String {
+    format!("version: 1\nrules:\n  - id: one-notifier\n    kind: define\n    name: Notifier\n    canonical-file: '{canonical_file}'\n")
+}
+
+/// A `canonical-file` is resolved against the config's directory: `.` and `..` are
+/// folded and an absolute path inside the repository is taken, so the canonical file
+/// is never its own duplicate; diagnostics name it relative to the repository root.
+#[test]
+fn canonical_file_is_resolved_against_the_config_directory() {
+    let repo = Repo::new();
+    repo.write("sub/app/bridge.py", "class Notifier:\n    pass\n");
+    repo.write("sub/other.py", "class Notifier:\n    pass\n");
+    let absolute = repo.path("sub/app/bridge.py");
+    for written in [
+        "app/bridge.py",
+        "./app/bridge.py",
+        "app/../app/./bridge.py",
+        "../sub/app/bridge.py",
+        absolute.to_str().unwrap(),
+    ] {
+        repo.write("sub/.canon.yaml", define_config(written));
+        let out = repo.concise(&["check", "--config", "sub/.canon.yaml", "sub"]);
+        out.code(1);
+        assert_eq!(
+            out.heads(),
+            vec!["sub/other.py:1:7: CAN003 [one-notifier]"],
+            "{written}: {out}"
+        );
+        assert!(
+            out.stdout
+                .contains("the one implementation is in `sub/app/bridge.py`"),
+            "{written}: {out}"
+        );
+    }
+}
+
+/// A config outside the repository (`--config /elsewhere/c.yaml`) takes its paths
+/// relative to the repository root, as it takes the paths of the files it governs.
+#[test]
+fn canonical_file_of_a_config_outside_the_repository_is_relative_to_the_root() {
+    let repo = Repo::new();
+    repo.write("app/bridge.py", "class Notifier:\n    pass\n");
+    repo.write("other.py", "class Notifier:\n    pass\n");
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let config = elsewhere.path().join("c.yaml");
+    std::fs::write(&config, define_config("app/bridge.py")).unwrap();
+    let out = repo.concise(&["check", "--config", config.to_str().unwrap(), "."]);
+    out.code(1);
+    assert_eq!(
+        out.heads(),
+        vec!["other.py:1:7: CAN003 [one-notifier]"],
+        "{out}"
+    );
+    assert!(
+        out.stdout
+            .contains("the one implementation is in `app/bridge.py`"),
+        "{out}"
+    );
+}

@@ -778,3 +778,27 @@ fn named_file_outside_the_directory_of_a_subdirectory_config_gets_a_note() {
         vec!["canon: ../a.py: not checked; outside the directory of the config canon.yaml"]
     );
 }
+
+/// A define rule's `canonical-file` that lies outside the repository (an absolute
+/// path elsewhere, or a relative one climbing out of it) names no file the rule could
+/// keep: a config error at its value.
+#[test]
+fn canonical_file_outside_the_repository_is_a_config_error() {
+    for (written, column) in [
+        ("/elsewhere/bridge.py", 21),
+        ("../bridge.py", 21),
+        ("app/../../x.py", 21),
+    ] {
+        let cfg = format!("version: 1\nrules:\n  - id: d\n    kind: define\n    name: Notifier\n    canonical-file: {written}\n");
+        let repo = repo_with_raw_config(".canon.yaml", &cfg);
+        let out = repo.run(&["check", "a.py"]);
+        let msg = assert_config_error(&out, repo.root(), ".canon.yaml", Some(6));
+        assert!(
+            msg.contains(&format!(
+                ".canon.yaml:6:{column}: canonical-file `{written}`"
+            )),
+            "{written}: {msg}"
+        );
+        assert!(msg.contains("outside the repository"), "{written}: {msg}");
+    }
+}
