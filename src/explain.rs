@@ -146,7 +146,7 @@ pub fn explain(rule: &Rule) -> String {
             )
         }
         RuleKind::Define { name, canonical_file } => (
-            format!("A module-level `class {name}` or `def {name}` in any file other than `{canonical_file}`."),
+            format!("A module-level `class {name}` or `def {name}` in any file other than `{canonical_file}` (or its `.pyi` stub)."),
             format!("Import `{name}` from the module of `{canonical_file}` instead of defining it again."),
             format!("class {name}:\n    ..."),
             format!("from <module of {canonical_file}> import {name}"),

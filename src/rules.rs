@@ -944,7 +944,7 @@ fn call_rule(
 }
 
 fn define_rule(file: &FileContext, name: &str, canonical_file: &str, out: &mut Vec<Finding>) {
-    if file.path == canonical_file {
+    if is_canonical(file.path, canonical_file) {
         return;
     }
     for definition in &file.model.definitions {
@@ -963,6 +963,17 @@ fn define_rule(file: &FileContext, name: &str, canonical_file: &str, out: &mut V
             fix: None,
         });
     }
+}
+
+/// Whether `path` is the canonical file or its `.pyi` stub (the same path with
+/// `.pyi` for `.py`), which describes the one implementation rather than repeating it.
+fn is_canonical(path: &str, canonical_file: &str) -> bool {
+    let stub_of = |stub: &str| {
+        canonical_file
+            .strip_suffix(".py")
+            .is_some_and(|stem| stub.strip_suffix(".pyi") == Some(stem))
+    };
+    path == canonical_file || stub_of(path)
 }
 
 fn pattern_rule(file: &FileContext, regex: &regex::Regex, scope: Scope, out: &mut Vec<Finding>) {

@@ -187,3 +187,21 @@ fn canonical_file_of_a_config_outside_the_repository_is_relative_to_the_root() {
         "{out}"
     );
 }
+
+/// The `.pyi` stub of the canonical file describes the one implementation; it is
+/// not a second one. A stub elsewhere still is.
+#[test]
+fn stub_of_the_canonical_file_is_not_flagged() {
+    let repo = Repo::with_config(DEFINE_CONFIG);
+    let stub = "class Notifier:\n    def __init__(self) -> None: ...\n";
+    repo.write("app/services/bridge.py", "class Notifier:\n    pass\n");
+    repo.write("app/services/bridge.pyi", stub);
+    repo.write("app/other.pyi", stub);
+    let out = repo.concise(&["check", "app"]);
+    out.code(1);
+    assert_eq!(
+        out.heads(),
+        vec!["app/other.pyi:1:7: CAN003 [one-notifier]"],
+        "{out}"
+    );
+}
