@@ -71,8 +71,8 @@ impl Project {
     /// A note for each path in `paths` (relative to the working directory) that the
     /// config does not govern: a Python file, or a directory, outside the directory of
     /// a config that lies in a subdirectory of the root (it governs only the files
-    /// under it). A directory holding the config's directory is checked in part, and
-    /// gets none.
+    /// under it). The config's directory itself is checked whole, and a directory
+    /// holding it in part: neither gets one.
     pub fn ungoverned_notes(&self, checker: &Checker, paths: &[PathBuf]) -> Vec<String> {
         let ConfigBase::Inside(prefix) = self.config_base() else {
             return Vec::new();
@@ -91,11 +91,7 @@ impl Project {
                 let Ok(path) = self.ws.relative(arg) else {
                     return false;
                 };
-                let holds_config = is_dir
-                    && (path.is_empty()
-                        || prefix
-                            .strip_prefix(path.as_str())
-                            .is_some_and(|rest| rest.starts_with('/')));
+                let holds_config = is_dir && holds_dir(&path, &prefix);
                 checker.config_path(&path).is_none() && !holds_config
             })
             .map(|arg| {
@@ -131,4 +127,12 @@ impl Project {
     pub fn absolute(&self, path: &Path) -> PathBuf {
         self.ws.root.join(path)
     }
+}
+
+/// Whether the root-relative directory `dir` is `inner` or one of its ancestors.
+fn holds_dir(dir: &str, inner: &str) -> bool {
+    dir.is_empty()
+        || inner
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }

@@ -779,6 +779,32 @@ fn named_file_outside_the_directory_of_a_subdirectory_config_gets_a_note() {
     );
 }
 
+/// The directory of a subdirectory config, however it is named (from inside it or
+/// from the root, as `.`, `./` or a path through `..`), is what the config governs:
+/// its files are checked and no note says otherwise.
+#[test]
+fn the_directory_of_a_subdirectory_config_gets_no_note() {
+    let repo = Repo::new();
+    repo.write("tools/.canon.yaml", STD_CONFIG);
+    repo.write("tools/b.py", lines(&[WS_IMPORT]));
+    repo.add(&["."]);
+    let expected = vec![loc("tools/b.py", 1, WS_COL, "ws-manager")];
+    for (cwd, args) in [
+        ("tools", vec!["check", "."]),
+        ("tools", vec!["check", "./"]),
+        ("tools", vec!["check", "../tools"]),
+        ("", vec!["check", "--config", "tools/.canon.yaml", "tools"]),
+        ("", vec!["check", "--config", "tools/.canon.yaml", "tools/"]),
+    ] {
+        let mut all = args.clone();
+        all.extend(["--output-format", "concise"]);
+        let out = repo.canon(&all).cwd(cwd).run();
+        out.assert_code(1);
+        assert_eq!(out.locs(), expected, "{args:?}");
+        assert_eq!(out.stderr_lines(), Vec::<&str>::new(), "{args:?}");
+    }
+}
+
 /// A define rule's `canonical-file` that lies outside the repository (an absolute
 /// path elsewhere, or a relative one climbing out of it) names no file the rule could
 /// keep: a config error at its value.
