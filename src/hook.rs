@@ -8,8 +8,11 @@
 //!   against the root of the work tree, as git does), else `hooks/` in the common git
 //!   directory, which linked worktrees share; a submodule has its own git directory
 //!   and so its own hooks;
-//! - canon's own hook is recognised by its marker line and is updated in place;
-//! - a hook canon did not write is kept and reported (exit status 1), and is replaced
+//! - canon's own hook is one whose content is a hook script canon has installed,
+//!   unmodified; it is updated in place. A hook that carries canon's marker line but
+//!   was edited (a step added, or canon's lines pasted into a multi-tool hook) is not
+//!   canon's: it holds someone's work;
+//! - a hook that is not canon's is kept and reported (exit status 1), and is replaced
 //!   only with `--force`, after it is preserved as `pre-commit.canon-backup` (or
 //!   `pre-commit.canon-backup.N`: an existing backup is never overwritten);
 //! - the hook is written atomically and is executable.
@@ -24,8 +27,14 @@ use std::path::{Path, PathBuf};
 /// The hook script that is installed (the repository's `hooks/pre-commit`).
 pub const HOOK_SCRIPT: &str = include_str!("../hooks/pre-commit");
 
-/// The line that marks a hook as canon's own.
+/// The line that marks a hook as derived from canon's (see [`carries_marker`]).
 pub const MARKER: &str = "# canon pre-commit hook";
+
+/// Every hook script `canon install-hook` has ever installed. A hook with exactly
+/// one of these contents is canon's own and may be replaced without a backup. When
+/// `hooks/pre-commit` changes, its previous text is added here (the unit test
+/// `the_shipped_script_is_unchanged_or_recorded` is the reminder).
+const SHIPPED_HOOKS: &[&str] = &[HOOK_SCRIPT];
 
 /// The name of the first backup of a replaced hook; later ones get `.1`, `.2`, ...
 pub const BACKUP_NAME: &str = "pre-commit.canon-backup";
@@ -92,13 +101,9 @@ pub fn install(force: bool) -> Result<i32, String> {
                 println!("Installed canon's pre-commit hook: {shown}");
                 0
             } else {
-                let whose = if is_pre_commit_framework_hook(&existing) {
-                    " (the pre-commit framework's: add canon to .pre-commit-config.yaml instead)"
-                } else {
-                    ""
-                };
                 eprintln!(
-                    "canon: {shown}: kept the existing pre-commit hook, which canon did not write{whose}; canon's hook is not installed"
+                    "canon: {shown}: kept the existing pre-commit hook, {}; canon's hook is not installed",
+                    why_foreign(&existing)
                 );
                 eprintln!(
                     "canon: to replace it, run `canon install-hook --force` (it is backed up first, as {BACKUP_NAME} or {BACKUP_NAME}.N)"
@@ -138,12 +143,31 @@ pub fn hooks_dir(repo: &Repository) -> Result<PathBuf, String> {
     })
 }
 
-/// True when `content` carries canon's marker line near its top.
+/// True when `content` is one of [`SHIPPED_HOOKS`], unmodified. CRLF line endings
+/// count as unmodified (a checkout or editor may convert them; the text is the same).
 pub fn is_canon_hook(content: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(content).replace("\r\n", "\n");
+    SHIPPED_HOOKS.iter().any(|shipped| *shipped == text)
+}
+
+/// True when `content` carries canon's marker line near its top: a hook that is
+/// canon's, or was made from canon's and then edited.
+pub fn carries_marker(content: &[u8]) -> bool {
     String::from_utf8_lossy(content)
         .lines()
         .take(MARKER_LINES)
         .any(|line| line.trim_end() == MARKER)
+}
+
+/// Why the existing hook `content` is kept: whose it looks like, and what to do.
+fn why_foreign(content: &[u8]) -> &'static str {
+    if is_pre_commit_framework_hook(content) {
+        "which canon did not write (the pre-commit framework's: add canon to .pre-commit-config.yaml instead)"
+    } else if carries_marker(content) {
+        "which differs from every hook canon installs (canon's hook edited, or its lines added to another hook)"
+    } else {
+        "which canon did not write"
+    }
 }
 
 fn is_pre_commit_framework_hook(content: &[u8]) -> bool {
@@ -257,18 +281,50 @@ mod tests {
     #[test]
     fn the_installed_script_carries_the_marker() {
         assert!(is_canon_hook(HOOK_SCRIPT.as_bytes()));
+        assert!(carries_marker(HOOK_SCRIPT.as_bytes()));
+        assert_eq!(SHIPPED_HOOKS.last(), Some(&HOOK_SCRIPT));
         assert!(HOOK_SCRIPT.starts_with("#!/bin/sh\n"));
     }
 
     #[test]
     fn the_marker_is_looked_for_near_the_top_only() {
-        assert!(is_canon_hook(
+        assert!(carries_marker(
             b"#!/bin/sh\r\n# canon pre-commit hook\r\nexit 0\r\n"
         ));
-        assert!(!is_canon_hook(b"#!/bin/sh\n# canon pre-commit hooks\n"));
-        assert!(!is_canon_hook(
+        assert!(!carries_marker(b"#!/bin/sh\n# canon pre-commit hooks\n"));
+        assert!(!carries_marker(
             b"#!/bin/sh\n\n\n\n\n\n# canon pre-commit hook\n"
         ));
+        assert!(!carries_marker(b""));
+    }
+
+    #[test]
+    fn only_an_unmodified_shipped_script_is_canons_hook() {
+        assert!(is_canon_hook(HOOK_SCRIPT.replace('\n', "\r\n").as_bytes()));
+        let edited = HOOK_SCRIPT.replace("exec ", "black --check . || exit 1\nexec ");
+        assert!(!is_canon_hook(edited.as_bytes()));
+        assert!(carries_marker(edited.as_bytes()));
+        assert!(!is_canon_hook(
+            b"#!/bin/sh\n# canon pre-commit hook\nexit 0\n"
+        ));
+        assert!(!is_canon_hook(format!("{HOOK_SCRIPT}\n").as_bytes()));
         assert!(!is_canon_hook(b""));
+    }
+
+    /// FNV-1a, a digest that stays the same across Rust versions.
+    fn fnv1a(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    #[test]
+    fn the_shipped_script_is_unchanged_or_recorded() {
+        assert_eq!(
+            (SHIPPED_HOOKS.len(), fnv1a(HOOK_SCRIPT.as_bytes())),
+            (1, 0xf920_cdc3_3a67_617d),
+            "hooks/pre-commit changed: add its previous text to SHIPPED_HOOKS (installed \
+             hooks of that version are canon's), then update the count and digest here"
+        );
     }
 }

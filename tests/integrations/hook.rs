@@ -355,39 +355,78 @@ fn force_keeps_a_symlinked_foreign_hook_as_a_symlink_and_its_target_untouched() 
     assert_canon_hook(&hook);
 }
 
+/// The names of the backups canon made in `hooks`.
+fn backups(hooks: &Path) -> Vec<String> {
+    fs::read_dir(hooks)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("canon-backup"))
+        .collect()
+}
+
 #[test]
 fn reinstalling_updates_canons_own_hook_without_a_backup() {
     let sb = Sandbox::new();
     let root = sb.project("repo");
     let hook = root.join(".git/hooks/pre-commit");
-    let older =
-        "#!/bin/sh\n# canon pre-commit hook\n#\n# an older version\nexec canon check --staged\n";
-    write(&hook, older);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&hook, fs::Permissions::from_mode(0o644)).unwrap();
+    // canon's hook, unmodified but not executable, then with CRLF line endings.
+    for installed in [script(), script().replace('\n', "\r\n")] {
+        write(&hook, &installed);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&hook, fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        sb.canon(&root, &["install-hook"])
+            .assert_code(0)
+            .assert_shows("Updated canon's pre-commit hook");
+        assert_canon_hook(&hook);
+        sb.canon(&root, &["install-hook"])
+            .assert_code(0)
+            .assert_shows("already up to date");
+        assert_canon_hook(&hook);
     }
-    sb.canon(&root, &["install-hook"])
-        .assert_code(0)
-        .assert_shows("Updated canon's pre-commit hook");
-    assert_canon_hook(&hook);
-    sb.canon(&root, &["install-hook"])
-        .assert_code(0)
-        .assert_shows("already up to date");
-    assert_canon_hook(&hook);
-    let backups = fs::read_dir(root.join(".git/hooks"))
-        .unwrap()
-        .filter(|entry| {
-            entry
-                .as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .contains("canon-backup")
-        })
-        .count();
-    assert_eq!(backups, 0);
+    assert_eq!(backups(&root.join(".git/hooks")), Vec::<String>::new());
+}
+
+/// A hook that carries canon's marker line but is not canon's hook as installed
+/// (canon's hook with a step added, a multi-tool hook with canon's lines) holds the
+/// user's work: it is kept like any foreign hook, and `--force` backs it up.
+#[test]
+fn a_hook_that_only_carries_canons_marker_is_kept_and_replaced_only_with_force() {
+    let sb = Sandbox::new();
+    let root = sb.project("repo");
+    let hooks = root.join(".git/hooks");
+    let hook = hooks.join("pre-commit");
+    let multi_tool = "#!/bin/sh\n# runs several tools; canon runs last\nflake8 || exit 1\n# canon pre-commit hook\ncanon check --staged\n";
+    let extended = script().replace("exec ", "black --check . || exit 1\nexec ");
+    assert_ne!(extended, script());
+    for (number, user_hook) in [multi_tool.to_string(), extended].iter().enumerate() {
+        write(&hook, user_hook);
+        let out = sb.canon(&root, &["install-hook"]);
+        out.assert_code(1);
+        assert!(
+            out.stderr.contains("kept the existing pre-commit hook")
+                && out
+                    .stderr
+                    .contains("differs from every hook canon installs")
+                && out.stderr.contains("canon install-hook --force"),
+            "{}",
+            out.text()
+        );
+        assert_eq!(&read(&hook), user_hook);
+        assert_eq!(backups(&hooks).len(), number);
+
+        let out = sb.canon(&root, &["install-hook", "--force"]);
+        out.assert_code(0)
+            .assert_shows("Backed up the existing pre-commit hook");
+        let backup = match number {
+            0 => hooks.join("pre-commit.canon-backup"),
+            n => hooks.join(format!("pre-commit.canon-backup.{n}")),
+        };
+        assert_eq!(&read(&backup), user_hook);
+        assert_canon_hook(&hook);
+    }
 }
 
 #[test]
