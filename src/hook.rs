@@ -30,11 +30,12 @@ pub const HOOK_SCRIPT: &str = include_str!("../hooks/pre-commit");
 /// The line that marks a hook as derived from canon's (see [`carries_marker`]).
 pub const MARKER: &str = "# canon pre-commit hook";
 
-/// Every hook script `canon install-hook` has ever installed. A hook with exactly
-/// one of these contents is canon's own and may be replaced without a backup. When
-/// `hooks/pre-commit` changes, its previous text is added here (the unit test
+/// Every hook script `canon install-hook` has ever installed, oldest first. A hook
+/// with exactly one of these contents is canon's own and may be replaced without a
+/// backup. When `hooks/pre-commit` changes, its previous text is kept in
+/// `hooks/previous/` and listed here (the unit test
 /// `the_shipped_script_is_unchanged_or_recorded` is the reminder).
-const SHIPPED_HOOKS: &[&str] = &[HOOK_SCRIPT];
+const SHIPPED_HOOKS: &[&str] = &[include_str!("../hooks/previous/pre-commit.1"), HOOK_SCRIPT];
 
 /// The name of the first backup of a replaced hook; later ones get `.1`, `.2`, ...
 pub const BACKUP_NAME: &str = "pre-commit.canon-backup";
@@ -322,9 +323,10 @@ mod tests {
     fn the_shipped_script_is_unchanged_or_recorded() {
         assert_eq!(
             (SHIPPED_HOOKS.len(), fnv1a(HOOK_SCRIPT.as_bytes())),
-            (1, 0xf920_cdc3_3a67_617d),
-            "hooks/pre-commit changed: add its previous text to SHIPPED_HOOKS (installed \
-             hooks of that version are canon's), then update the count and digest here"
+            (2, 0xf883_067d_fa18_e7cf),
+            "hooks/pre-commit changed: keep its previous text as hooks/previous/pre-commit.N \
+             and list it in SHIPPED_HOOKS (installed hooks of that version are canon's), \
+             then update the count and digest here"
         );
     }
 }

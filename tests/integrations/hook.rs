@@ -369,8 +369,10 @@ fn reinstalling_updates_canons_own_hook_without_a_backup() {
     let sb = Sandbox::new();
     let root = sb.project("repo");
     let hook = root.join(".git/hooks/pre-commit");
-    // canon's hook, unmodified but not executable, then with CRLF line endings.
-    for installed in [script(), script().replace('\n', "\r\n")] {
+    // canon's hook, unmodified but not executable, with CRLF line endings, and the
+    // script an earlier canon installed.
+    let earlier = read(&checkout().join("hooks/previous/pre-commit.1"));
+    for installed in [script(), script().replace('\n', "\r\n"), earlier] {
         write(&hook, &installed);
         #[cfg(unix)]
         {
