@@ -91,7 +91,9 @@ fn has_python_suffix(name: &[u8]) -> bool {
 }
 
 impl Workspace {
-    /// Opens the repository containing `cwd`, if there is one.
+    /// Opens the repository containing `cwd`, if there is one. A repository that git
+    /// refuses to open because another user owns it is an error, as it is for git:
+    /// checking its files as a plain directory would silently check something else.
     pub fn discover(cwd: &Path) -> GitResult<Workspace> {
         let cwd = canonical(cwd);
         match open_repository(&cwd) {
@@ -106,11 +108,14 @@ impl Workspace {
                     cwd,
                 })
             }
-            Err(_) => Ok(Workspace {
-                repo: None,
-                root: cwd.clone(),
-                cwd,
-            }),
+            Err(error) => match ownership_refusal(&error, &cwd) {
+                Some(message) => Err(message),
+                None => Ok(Workspace {
+                    repo: None,
+                    root: cwd.clone(),
+                    cwd,
+                }),
+            },
         }
     }
 
@@ -227,6 +232,30 @@ pub fn open_repository(cwd: &Path) -> Result<Repository, git2::Error> {
     }
     add_object_directories(&repo, cwd);
     Ok(repo)
+}
+
+/// What to say when opening the repository around `cwd` failed with `error` because
+/// the repository belongs to another user (git's "dubious ownership", which
+/// `safe.directory` lifts), or `None` for any other failure. The path is the one
+/// libgit2 names (the work tree when that is another user's), else `cwd`.
+pub fn ownership_refusal(error: &git2::Error, cwd: &Path) -> Option<String> {
+    if error.code() != git2::ErrorCode::Owner {
+        return None;
+    }
+    let path = quoted_path(error.message()).unwrap_or_else(|| cwd.to_path_buf());
+    let path = path.display();
+    Some(format!(
+        "{path}: the repository is owned by someone else (git: \"detected dubious ownership\"); \
+         if you trust it, allow it with `git config --global --add safe.directory {path}`"
+    ))
+}
+
+/// The path between the first and the last single quote of libgit2's message
+/// "repository path '...' is not owned by current user".
+fn quoted_path(message: &str) -> Option<PathBuf> {
+    let start = message.find('\'')? + 1;
+    let end = message.rfind('\'')?;
+    (start < end).then(|| PathBuf::from(&message[start..end]))
 }
 
 /// Makes the objects in `GIT_OBJECT_DIRECTORY` and `GIT_ALTERNATE_OBJECT_DIRECTORIES`
@@ -1195,6 +1224,14 @@ pub fn io_reason(error: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_path_libgit2_names_is_taken_from_its_ownership_message() {
+        let message = "repository path '/srv/it's here' is not owned by current user";
+        assert_eq!(quoted_path(message), Some(PathBuf::from("/srv/it's here")));
+        assert_eq!(quoted_path("not owned by current user"), None);
+        assert_eq!(quoted_path("a ' quote"), None);
+    }
 
     fn changed(old: &str, new: &str) -> Vec<usize> {
         match blob_changes(old.as_bytes(), new.as_bytes()) {

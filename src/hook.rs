@@ -51,11 +51,13 @@ const MARKER_LINES: usize = 5;
 pub fn install(force: bool) -> Result<i32, String> {
     let cwd = std::env::current_dir()
         .map_err(|error| format!("cannot read the working directory: {error}"))?;
-    let repo = crate::gitsource::open_repository(&cwd).map_err(|_| {
-        format!(
-            "{}: not a git repository (install-hook needs one)",
-            cwd.display()
-        )
+    let repo = crate::gitsource::open_repository(&cwd).map_err(|error| {
+        crate::gitsource::ownership_refusal(&error, &cwd).unwrap_or_else(|| {
+            format!(
+                "{}: not a git repository (install-hook needs one)",
+                cwd.display()
+            )
+        })
     })?;
     if repo.is_bare() {
         return Err(format!(

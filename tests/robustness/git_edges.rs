@@ -901,3 +901,58 @@ fn changed_stdin_buffer_with_crlf_judges_only_the_edited_lines() {
     out.assert_code(1);
     assert_eq!(out.with_code("CAN001"), vec![at("a.py", 3, 27)]);
 }
+
+/// Gives `dir` and everything under it to `uid` (symlinks themselves, not their
+/// targets). False when that is not allowed (canon's tests not run as root).
+fn chown_tree(dir: &std::path::Path, uid: u32) -> bool {
+    if std::os::unix::fs::lchown(dir, Some(uid), None).is_err() {
+        return false;
+    }
+    fs::read_dir(dir).unwrap().all(|entry| {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            chown_tree(&entry.path(), uid)
+        } else {
+            std::os::unix::fs::lchown(entry.path(), Some(uid), None).is_ok()
+        }
+    })
+}
+
+/// A repository that belongs to another user is refused by git ("dubious ownership",
+/// a checkout mounted into a container that runs as another uid) until it is listed
+/// in `safe.directory`. canon refuses it too, in every mode, with exit 2 and one line
+/// that says so and names the command that allows it, not "not a git repository".
+#[test]
+fn repository_owned_by_another_user_is_refused_with_the_safe_directory_advice() {
+    let repo = Repo::std();
+    repo.write("a.py", OLD_IMPORT).add(&["a.py"]);
+    let nobody = 65534;
+    if !chown_tree(&repo.root, nobody) {
+        eprintln!("skipped: cannot give the repository to another user (needs root)");
+        return;
+    }
+    assert!(!repo.git_status(&["status"]), "git accepts the repository");
+    let root = repo.root.display();
+    let expected = format!(
+        "canon: error: {root}: the repository is owned by someone else (git: \"detected dubious ownership\"); if you trust it, allow it with `git config --global --add safe.directory {root}`"
+    );
+    for args in [
+        vec!["check"],
+        vec!["check", "--staged"],
+        vec!["check", "--changed"],
+        vec!["check", "a.py"],
+        vec!["install-hook"],
+    ] {
+        let out = repo.canon(&args).run();
+        out.assert_code(2);
+        assert_eq!(out.one_error_line(), expected, "{args:?}");
+    }
+    assert!(!repo.path(".git/hooks/pre-commit").exists());
+
+    let root = repo.root.to_str().unwrap();
+    repo.git_in(
+        &repo.base,
+        &["config", "--global", "--add", "safe.directory", root],
+    );
+    repo.canon(&["check", "--staged"]).run().assert_code(1);
+}
