@@ -155,7 +155,7 @@ impl Workspace {
     /// `arg` (relative to the working directory) as a root-relative path the file
     /// system can open (exact even when it is not UTF-8, unlike [`Workspace::relative`]).
     pub fn relative_path(&self, arg: &Path) -> GitResult<PathBuf> {
-        let absolute = normalize(&self.cwd.join(arg));
+        let absolute = self.absolute(arg);
         match absolute.strip_prefix(&self.root) {
             Ok(relative) => Ok(relative.to_path_buf()),
             Err(_) => Err(format!(
@@ -165,6 +165,36 @@ impl Workspace {
                 self.outside_repository()
             )),
         }
+    }
+
+    /// `arg` (relative to the working directory) as an absolute path, `.` and `..`
+    /// resolved lexically. When that is not under the root but a leading part of it
+    /// is the root reached through a symlink (a symlinked project directory, `$PWD`
+    /// spelled through a link), that part is replaced by the root, as git does.
+    /// Symlinks under the root are never resolved.
+    fn absolute(&self, arg: &Path) -> PathBuf {
+        let normal = normalize(&self.cwd.join(arg));
+        if normal.starts_with(&self.root) {
+            return normal;
+        }
+        self.through_symlink(&normal).unwrap_or(normal)
+    }
+
+    /// `path` under the root when one of its leading parts (the shortest such) is a
+    /// path whose real path is the root.
+    fn through_symlink(&self, path: &Path) -> Option<PathBuf> {
+        let leading: Vec<&Path> = path.ancestors().collect();
+        leading.into_iter().rev().find_map(|prefix| {
+            let real = std::fs::canonicalize(prefix).ok()?;
+            let rest = path.strip_prefix(prefix).ok()?;
+            (real == self.root).then(|| self.root.join(rest))
+        })
+    }
+
+    /// True when the directory `path` (absolute) is, by its real path, the root or
+    /// one of its parents.
+    fn is_above_root(&self, path: &Path) -> bool {
+        self.root.starts_with(canonical(path))
     }
 
     /// The root as messages name it: the repository, or outside one the directory
@@ -964,13 +994,14 @@ pub fn worktree_files(
         let absolute = ws.cwd.join(arg);
         let metadata = std::fs::symlink_metadata(&absolute)
             .map_err(|error| format!("{}: {}", arg.display(), io_reason(&error)))?;
-        if metadata.is_dir() {
-            let normal = normalize(&absolute);
+        // The same path in the root's terms, a symlink to the root resolved.
+        let normal = ws.absolute(arg);
+        if is_walked(ws, &metadata, &normal) {
             // Only files under the root are checked: a directory above it is walked
             // from the root, one beside it not at all (see [`walk_roots_outside`]).
             let dir = if normal.starts_with(&ws.root) {
-                absolute.as_path()
-            } else if ws.root.starts_with(&normal) {
+                normal.as_path()
+            } else if ws.is_above_root(&normal) {
                 ws.root.as_path()
             } else {
                 continue;
@@ -1001,7 +1032,7 @@ pub fn worktree_files(
                     not_checked(ws, &absolute, &target)
                 ));
             }
-            inputs.extend(file_input(&ws.root, &absolute, keep, false));
+            inputs.extend(file_input(&ws.root, &normal, keep, false));
         }
     }
     // Named files (no prefilter) sort before the same file walked, and are kept. Two
@@ -1011,6 +1042,16 @@ pub fn worktree_files(
     });
     inputs.dedup_by(|later, kept| later.disk_path == kept.disk_path);
     Ok(inputs)
+}
+
+/// True when a path named on the command line (`metadata` its own, not its target's;
+/// `normal` from [`Workspace::absolute`]) is walked as a directory: a directory, or
+/// a symlink outside the root that leads to the root or above it, which is a way to
+/// the repository rather than a symlink in it.
+fn is_walked(ws: &Workspace, metadata: &std::fs::Metadata, normal: &Path) -> bool {
+    metadata.is_dir()
+        || normal == ws.root
+        || (metadata.is_symlink() && !normal.starts_with(&ws.root) && ws.is_above_root(normal))
 }
 
 /// A note for each regular file named in `paths` that is not checked because it is
@@ -1034,14 +1075,13 @@ pub fn walk_roots_outside(ws: &Workspace, paths: &[PathBuf]) -> Vec<String> {
     paths
         .iter()
         .filter_map(|arg| {
-            let absolute = ws.cwd.join(arg);
-            let normal = normalize(&absolute);
-            if normal.starts_with(&ws.root) || !absolute.is_dir() {
+            let normal = ws.absolute(arg);
+            if normal.starts_with(&ws.root) || !ws.cwd.join(arg).is_dir() {
                 return None;
             }
             let root = ws.root_name();
             let arg = arg.display();
-            Some(if ws.root.starts_with(&normal) {
+            Some(if ws.is_above_root(&normal) {
                 format!("{arg}: only its files under {root} are checked")
             } else {
                 format!("{arg}: not checked; outside {root}")

@@ -963,3 +963,87 @@ fn pre_commit_range_wins_over_staged() {
         .run();
     out.assert_code(0);
 }
+
+/// A path that reaches the work tree through a symlink (a symlinked project
+/// directory, `$PWD` spelled through a link, macOS `/tmp`) names the file in the work
+/// tree, as it does for git: every mode checks it and reports it relative to the
+/// root, and a directory so named is walked, the link itself too. A link to a
+/// parent of the root is a directory above the root, walked from the root.
+#[cfg(unix)]
+#[test]
+fn paths_through_a_symlink_to_the_work_tree_are_inside_the_repository() {
+    let repo = Repo::std();
+    repo.write("pkg/a.py", lines(&[WS_IMPORT, "x = 1"]));
+    repo.commit_all("legacy");
+    let edited = lines(&[WS_IMPORT, "x = 1", UTILS_IMPORT]);
+    repo.write("pkg/a.py", &edited);
+    repo.add(&["pkg/a.py"]);
+    let base = repo.root().parent().unwrap();
+    let link = base.join("link");
+    let up = base.join("up");
+    std::os::unix::fs::symlink(repo.root(), &link).unwrap();
+    std::os::unix::fs::symlink(base, &up).unwrap();
+    let text = |path: &Path| path.to_str().unwrap().to_string();
+    let (file, dir) = (text(&link.join("pkg/a.py")), text(&link.join("pkg")));
+    let file_up = text(&up.join("repo/pkg/a.py"));
+
+    let every = vec![
+        loc("pkg/a.py", 1, WS_COL, "ws-manager"),
+        loc("pkg/a.py", 3, UTILS_COL, "old-utils"),
+    ];
+    let changed = vec![loc("pkg/a.py", 3, UTILS_COL, "old-utils")];
+    for (args, expected) in [
+        (vec!["check", &file], &every),
+        (vec!["check", &file_up], &every),
+        (vec!["check", &dir], &every),
+        (vec!["check", &text(&link)], &every),
+        (vec!["check", "--changed", &file], &changed),
+        (vec!["check", "--changed", &dir], &changed),
+        (vec!["check", "--staged", &file], &changed),
+        (vec!["check", "--staged", &dir], &changed),
+        (vec!["check", "--stdin-filename", &file], &every),
+        (
+            vec!["check", "--changed", "--stdin-filename", &file],
+            &changed,
+        ),
+    ] {
+        let mut all = args.clone();
+        all.extend(["--output-format", "concise"]);
+        let out = repo.canon(&all).cwd(&dir).stdin(&edited).run();
+        out.assert_code(1);
+        assert_eq!(&out.locs(), expected, "{args:?}\n{}", out.stderr);
+        assert!(!out.stderr.contains("outside"), "{args:?}\n{}", out.stderr);
+    }
+    let out = repo.concise(&["check", &text(&up)]);
+    out.assert_code(1);
+    assert_eq!(out.locs(), every);
+    assert!(
+        out.stderr.contains("only its files under"),
+        "{}",
+        out.stderr
+    );
+
+    repo.concise(&["check", "--fix", &file]).assert_code(0);
+    assert_eq!(
+        String::from_utf8(repo.read("pkg/a.py")).unwrap(),
+        lines(&[
+            WS_FIX,
+            "x = 1",
+            UTILS_IMPORT.replace("old_utils", "new_utils").as_str()
+        ])
+    );
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+
+    // A symlink in the work tree is still not followed, even one to a parent of it.
+    std::os::unix::fs::symlink(base, repo.root().join("back")).unwrap();
+    let out = repo.concise(&["check", "back"]);
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("symlinks are not followed"),
+        "{}",
+        out.stderr
+    );
+}
