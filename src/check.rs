@@ -188,14 +188,16 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
     };
     written(printed.and_then(|_| stdout.flush()))?;
     if fix_mode == FixMode::Diff {
-        return Ok(i32::from(diff_shown));
+        return Ok(exit_status(diff_shown, args));
     }
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     Ok(exit_status(errors, args))
 }
 
-fn exit_status(errors: bool, args: &CheckArgs) -> i32 {
-    if errors && !args.exit_zero {
+/// 1 when the run failed (an error-severity violation remains, or `--diff` showed a
+/// change), unless `--exit-zero` was given; else 0.
+fn exit_status(failed: bool, args: &CheckArgs) -> i32 {
+    if failed && !args.exit_zero {
         1
     } else {
         0

@@ -104,17 +104,37 @@ impl Repo {
 
     /// Runs canon with `args` in the work tree root.
     pub fn canon(&self, args: &[&str]) -> Out {
+        self.run_canon(args, None)
+    }
+
+    /// Runs canon with `args` in the work tree root, `input` on its standard input.
+    pub fn canon_with_stdin(&self, args: &[&str], input: &[u8]) -> Out {
+        self.run_canon(args, Some(input))
+    }
+
+    fn run_canon(&self, args: &[&str], input: Option<&[u8]>) -> Out {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_canon"));
         cmd.args(args)
             .current_dir(&self.root)
             .env("NO_COLOR", "1")
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .stdin(Stdio::null());
+            .stdin(if input.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         for key in SCRUBBED {
             cmd.env_remove(key);
         }
-        let output = cmd.output().expect("run canon");
+        let mut child = cmd.spawn().expect("run canon");
+        if let (Some(input), Some(mut pipe)) = (input, child.stdin.take()) {
+            // canon may stop reading early; a broken pipe is not a failure of the test.
+            let _ = std::io::Write::write_all(&mut pipe, input);
+        }
+        let output = child.wait_with_output().expect("wait for canon");
         let out = Out {
             code: output.status.code(),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

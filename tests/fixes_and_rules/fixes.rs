@@ -297,6 +297,35 @@ fn diff_applies_with_git_apply_and_gives_what_fix_writes() {
     );
 }
 
+/// `--exit-zero` holds for `--diff` too (as in ruff): the change is shown, the exit
+/// status is 0, also for standard input.
+#[test]
+fn diff_with_exit_zero_shows_the_change_and_exits_zero() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    let before = lines(&["from app.ws.manager import WSManager", "x = WSManager()"]);
+    repo.write("svc.py", &before);
+    let out = repo.canon(&["check", "--diff", "--exit-zero", "svc.py"]);
+    out.code(0);
+    assert!(
+        out.stdout
+            .contains("+from app.ws.ssot import SSOTManager as WSManager"),
+        "{out}"
+    );
+    let stdin = repo.canon_with_stdin(
+        &[
+            "check",
+            "--diff",
+            "--exit-zero",
+            "--stdin-filename",
+            "svc.py",
+        ],
+        before.as_bytes(),
+    );
+    stdin.code(0);
+    assert_eq!(stdin.stdout, out.stdout, "{stdin}");
+    assert_eq!(repo.read_text("svc.py"), before);
+}
+
 #[test]
 fn diff_exits_zero_when_there_is_nothing_to_fix() {
     let repo = Repo::with_config(FIX_CONFIG);
