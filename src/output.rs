@@ -2,7 +2,7 @@
 //! with control characters escaped and colour only where asked for.
 
 use crate::config::{Config, Severity};
-use crate::diagnostic::{url, Diagnostic, PARSE_CODE, PARSE_RULE};
+use crate::diagnostic::{url, Diagnostic, Edit, Fix, PARSE_CODE, PARSE_RULE};
 use owo_colors::OwoColorize;
 use serde_json::{json, Value};
 use std::borrow::Cow;
@@ -517,9 +517,8 @@ fn sarif_result(diagnostic: &Diagnostic) -> Value {
         "properties": {"code": diagnostic.code},
     });
     if let Some(fix) = diagnostic.fix.as_ref().filter(|fix| !fix.edits.is_empty()) {
-        let replacements: Vec<Value> = fix
-            .edits
-            .iter()
+        let replacements: Vec<Value> = edits_by_position(fix)
+            .into_iter()
             .map(|edit| json!({"deletedRegion": region(edit.start, edit.end), "insertedContent": {"text": edit.content}}))
             .collect();
         result["fixes"] = json!([{
@@ -530,15 +529,23 @@ fn sarif_result(diagnostic: &Diagnostic) -> Value {
     result
 }
 
+/// A fix's edits by position (start, then end), as ruff lists them: consumers apply
+/// them in order. Rules build them in another order (a call's replacement before the
+/// import it needs), which the messages rely on.
+fn edits_by_position(fix: &Fix) -> Vec<&Edit> {
+    let mut edits: Vec<&Edit> = fix.edits.iter().collect();
+    edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
+    edits
+}
+
 fn position(point: (usize, usize)) -> Value {
     json!({"row": point.0, "column": point.1})
 }
 
 pub fn json_value(diagnostic: &Diagnostic) -> Value {
     let fix = diagnostic.fix.as_ref().map(|fix| {
-        let edits: Vec<Value> = fix
-            .edits
-            .iter()
+        let edits: Vec<Value> = edits_by_position(fix)
+            .into_iter()
             .map(|edit| json!({"content": edit.content, "location": position(edit.start), "end_location": position(edit.end)}))
             .collect();
         json!({"applicability": fix.applicability.as_str(), "message": fix.message, "edits": edits})

@@ -403,6 +403,56 @@ fn requires_import_is_shown_in_the_fix_when_unbound() {
     assert_eq!(json[0]["fix"]["applicability"], "safe", "{json:#}");
 }
 
+/// The `(row, column)` that `at` reads from each of `values`.
+fn positions(
+    values: &[serde_json::Value],
+    at: &dyn Fn(&serde_json::Value) -> (u64, u64),
+) -> Vec<(u64, u64)> {
+    values.iter().map(at).collect()
+}
+
+/// A fix's edits are listed by position in JSON and SARIF (as ruff lists them),
+/// although the import a call fix adds lies before the call it replaces.
+#[test]
+fn fix_edits_are_sorted_by_position_in_json_and_sarif() {
+    let repo = repo();
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from app.ws import get_websocket_manager",
+            "m = get_websocket_manager(ctx)",
+        ]),
+    );
+    let json = repo
+        .canon(&["check", "svc.py", "--output-format", "json"])
+        .json();
+    let edits = json[0]["fix"]["edits"].as_array().expect("edits").clone();
+    let json_at = positions(&edits, &|edit| {
+        let location = &edit["location"];
+        (
+            location["row"].as_u64().unwrap(),
+            location["column"].as_u64().unwrap(),
+        )
+    });
+    assert_eq!(json_at, vec![(2, 1), (2, 5)], "{json:#}");
+    let sarif = repo
+        .canon(&["check", "svc.py", "--output-format", "sarif"])
+        .json();
+    let change = &sarif["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0];
+    let replacements = change["replacements"]
+        .as_array()
+        .expect("replacements")
+        .clone();
+    let sarif_at = positions(&replacements, &|replacement| {
+        let region = &replacement["deletedRegion"];
+        (
+            region["startLine"].as_u64().unwrap(),
+            region["startColumn"].as_u64().unwrap(),
+        )
+    });
+    assert_eq!(sarif_at, json_at, "{sarif:#}");
+}
+
 #[test]
 fn requires_import_is_not_shown_when_already_imported() {
     let repo = repo();
