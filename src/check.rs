@@ -3,6 +3,7 @@
 
 use crate::cli::{CheckArgs, ColorChoice};
 use crate::config::Severity;
+use crate::console;
 use crate::diagnostic::Diagnostic;
 use crate::fixes;
 use crate::gitsource::{self, Content, FileInput, LineSet};
@@ -152,7 +153,7 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
     let (checked, notes) = check_inputs(&project, &checker, &mode, args, handling)?;
     // Notes name files (and may quote them): escaped like every other message.
     for note in &notes {
-        eprintln!("canon: {}", crate::output::escape(note));
+        console::eprint_line(&format!("canon: {}", crate::output::escape(note)));
     }
     // Block-buffered: a big scan prints thousands of lines.
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -179,14 +180,16 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
         }
     };
     let printed = if is_stdin && fix_mode == FixMode::Write {
-        // The fixed source went to stdout; diagnostics go to stderr.
-        printer.print(&mut std::io::stderr().lock(), &diagnostics, &summary)
+        // The fixed source went to stdout; diagnostics go to stderr, where a failure to
+        // write is ignored as for every message there.
+        let _ = printer.print(&mut std::io::stderr().lock(), &diagnostics, &summary);
+        Ok(())
     } else if fix_mode == FixMode::Diff {
         Ok(())
     } else {
         printer.print(&mut stdout, &diagnostics, &summary)
     };
-    written(printed.and_then(|_| stdout.flush()))?;
+    console::written(printed.and_then(|_| stdout.flush()))?;
     if fix_mode == FixMode::Diff {
         return Ok(exit_status(diff_shown, args));
     }
@@ -201,17 +204,6 @@ fn exit_status(failed: bool, args: &CheckArgs) -> i32 {
         1
     } else {
         0
-    }
-}
-
-/// Output that stops because its reader went away (`canon check | head`) is not an
-/// error.
-fn written(result: std::io::Result<()>) -> Result<(), String> {
-    match result {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write output: {error}"))
-        }
-        _ => Ok(()),
     }
 }
 
@@ -230,7 +222,7 @@ fn print_checked(
         })
         .and_then(|_| printer.print_end(out, &totals, &[], &Summary::default()))
         .and_then(|_| out.flush());
-    written(printed)?;
+    console::written(printed)?;
     Ok(totals)
 }
 
@@ -585,7 +577,7 @@ impl FixRun<'_> {
             Err(reason) => {
                 // The reason may quote the source (a parser's message names the token).
                 let note = format!("{path}: fixes not applied: {reason}");
-                eprintln!("canon: {}", crate::output::escape(&note));
+                console::eprint_line(&format!("canon: {}", crate::output::escape(&note)));
                 summary.refused.push(path.to_string());
                 None
             }
@@ -667,7 +659,7 @@ impl FixRun<'_> {
         match crate::writer::write_atomically(&self.project.ws.root, &absolute, &to_write) {
             Ok(()) => summary.fixed += count,
             Err(crate::writer::WriteError::Refused(reason)) => {
-                eprintln!("canon: {}", crate::output::escape(&reason));
+                console::eprint_line(&format!("canon: {}", crate::output::escape(&reason)));
                 summary.refused.push(input.path.clone());
                 return Ok((outcome.diagnostics, false));
             }

@@ -19,6 +19,7 @@
 //!
 //! Everything git-related goes through libgit2 (`git2`); canon never runs `git`.
 
+use crate::console;
 use crate::output::escape;
 use git2::Repository;
 use std::io::Write;
@@ -68,12 +69,14 @@ pub fn install(force: bool) -> Result<i32, String> {
     let dir = hooks_dir(&repo)?;
     let hook = dir.join("pre-commit");
     let shown = escape(&hook.display().to_string()).into_owned();
+    // What is said on stdout once the hook is in place.
+    let mut said = String::new();
     let code = match std::fs::symlink_metadata(&hook) {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(&dir)
                 .map_err(|error| format!("{}: cannot create: {error}", dir.display()))?;
             write_hook(&dir, &hook)?;
-            println!("Installed canon's pre-commit hook: {shown}");
+            said = format!("Installed canon's pre-commit hook: {shown}\n");
             0
         }
         Err(error) => return Err(format!("{}: {error}", hook.display())),
@@ -88,36 +91,38 @@ pub fn install(force: bool) -> Result<i32, String> {
                     && !metadata.file_type().is_symlink()
                     && is_executable(&metadata)
                 {
-                    println!("canon's pre-commit hook is already up to date: {shown}");
+                    said = format!("canon's pre-commit hook is already up to date: {shown}\n");
                 } else {
                     write_hook(&dir, &hook)?;
-                    println!("Updated canon's pre-commit hook: {shown}");
+                    said = format!("Updated canon's pre-commit hook: {shown}\n");
                 }
                 0
             } else if force {
                 let backup = back_up(&dir, &hook)?;
                 write_hook(&dir, &hook)?;
-                println!(
-                    "Backed up the existing pre-commit hook to {}",
+                said = format!(
+                    "Backed up the existing pre-commit hook to {}\nInstalled canon's pre-commit hook: {shown}\n",
                     escape(&backup.display().to_string())
                 );
-                println!("Installed canon's pre-commit hook: {shown}");
                 0
             } else {
-                eprintln!(
+                console::eprint_line(&format!(
                     "canon: {shown}: kept the existing pre-commit hook, {}; canon's hook is not installed",
                     why_foreign(&existing)
-                );
-                eprintln!(
+                ));
+                console::eprint_line(&format!(
                     "canon: to replace it, run `canon install-hook --force` (it is backed up first, as {BACKUP_NAME} or {BACKUP_NAME}.N)"
-                );
+                ));
                 1
             }
         }
     };
+    // The hook is in place whatever happens to the message that says so.
+    console::print(&said)
+        .map_err(|error| format!("{error}; canon's pre-commit hook is installed: {shown}"))?;
     if code == 0 && !on_path("canon") && std::env::var_os("CANON").is_none() {
-        eprintln!(
-            "canon: note: `canon` is not on PATH here; the hook runs `canon` from PATH, or the program named by $CANON"
+        console::eprint_line(
+            "canon: note: `canon` is not on PATH here; the hook runs `canon` from PATH, or the program named by $CANON",
         );
     }
     Ok(code)

@@ -12,13 +12,18 @@
 //!   [`udiff`]: the unified diffs `--diff` prints.
 //! - [`output`]: every output format; [`explain`]: rule explanations and `init`;
 //!   [`report`]: the compliance report; [`hook`]: `install-hook`.
-//! - [`check`], [`project`], [`cli`]: the `check` command and the command line.
+//! - [`check`], [`project`], [`cli`]: the `check` command and the command line;
+//!   [`console`]: writing to stdout and stderr without panicking.
+
+// `print!`, `eprintln!` and their kin panic when the stream fails: see [`console`].
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod byteclass;
 pub mod call_template;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod diagnostic;
 pub mod explain;
 pub mod fixes;

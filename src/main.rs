@@ -3,7 +3,10 @@
 //! `main` parses the command line, runs the command, and maps every failure of canon
 //! itself (arguments, config, repository, I/O) to one line on stderr and exit 2.
 
-use canon::{check, cli, config, explain, output, project, report};
+// `print!`, `eprintln!` and their kin panic when the stream fails: see `console`.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+use canon::{check, cli, config, console, explain, output, project, report};
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -31,7 +34,7 @@ fn main() -> ExitCode {
     });
     let result = match ran {
         Ok(Ok(result)) => result,
-        Ok(Err(_)) => Err("internal error: the check did not complete".to_string()),
+        Ok(Err(_)) => Err("internal error: the command did not complete".to_string()),
         Err(message) => Err(message),
     };
     match result {
@@ -39,9 +42,9 @@ fn main() -> ExitCode {
         Err(message) => {
             let message = output::escape(&message);
             if is_located(&message) {
-                eprintln!("{message}");
+                console::eprint_line(&message);
             } else {
-                eprintln!("canon: error: {message}");
+                console::eprint_line(&format!("canon: error: {message}"));
             }
             ExitCode::from(2)
         }
@@ -56,10 +59,10 @@ fn usage_error(error: &clap::Error) -> ExitCode {
         error.kind(),
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand
     ) {
-        eprintln!(
+        console::eprint_line(&format!(
             "canon: error: a command is required: {} (see `canon --help`)",
             command_names()
-        );
+        ));
         return ExitCode::from(2);
     }
     let shows_help = matches!(
@@ -93,7 +96,7 @@ fn usage_error(error: &clap::Error) -> ExitCode {
         .unwrap_or_else(named_command);
     // clap quotes the offending argument as given, control characters and all.
     let what = output::escape(what.trim_start_matches("error: "));
-    eprintln!("canon: error: {what} (see `{command} --help`)");
+    console::eprint_line(&format!("canon: error: {what} (see `{command} --help`)"));
     ExitCode::from(2)
 }
 
@@ -135,10 +138,7 @@ fn run(cli: Cli) -> Result<i32, String> {
         Command::Report(args) => report::run(config, args),
         Command::Rules => {
             let project = project::Project::open(config)?;
-            print!(
-                "{}",
-                output::escape_lines(&explain::list(&project.config.rules))
-            );
+            console::print(&output::escape_lines(&explain::list(&project.config.rules)))?;
             Ok(0)
         }
         Command::Rule { id } => {
@@ -149,7 +149,7 @@ fn run(cli: Cli) -> Result<i32, String> {
                 .iter()
                 .find(|rule| &rule.id == id)
                 .ok_or_else(|| format!("unknown rule `{id}` (see `canon rules`)"))?;
-            print!("{}", output::escape_lines(&explain::explain(rule)));
+            console::print(&output::escape_lines(&explain::explain(rule)))?;
             Ok(0)
         }
         Command::Init => init(),
@@ -199,17 +199,18 @@ fn init() -> Result<i32, String> {
     use std::io::Write;
     file.write_all(explain::STARTER_CONFIG.as_bytes())
         .map_err(|error| format!("{}: cannot write: {error}", path.display()))?;
-    println!(
-        "Wrote {}: edit its rules, then run `canon check`.",
-        output::escape(&path.display().to_string())
-    );
+    let shown = output::escape(&path.display().to_string()).into_owned();
+    // The file is written whatever happens to the message that says so.
+    console::print(&format!(
+        "Wrote {shown}: edit its rules, then run `canon check`.\n"
+    ))
+    .map_err(|error| format!("{error}; {shown} is written"))?;
     if let Some(existing) = governing_config(&cwd) {
-        eprintln!(
-            "canon: note: {} now governs {} and the directories below it, instead of {}",
-            output::escape(&path.display().to_string()),
+        console::eprint_line(&format!(
+            "canon: note: {shown} now governs {} and the directories below it, instead of {}",
             output::escape(&cwd.display().to_string()),
             output::escape(&existing.display().to_string())
-        );
+        ));
     }
     Ok(0)
 }

@@ -3,13 +3,14 @@
 //! paths with the most uses — as a table, JSON, or Markdown for a pull request.
 
 use crate::cli::{ReportArgs, ReportFormat};
+use crate::console;
 use crate::gitsource::{self, Content};
 use crate::project::Project;
 use crate::rules::{Checker, Selection};
 use rayon::prelude::*;
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Scans of at least this many files show progress on a terminal.
@@ -104,10 +105,9 @@ pub fn run(config: Option<&std::path::Path>, args: &ReportArgs) -> Result<i32, S
         .into_iter()
         .chain(project.ungoverned_notes(&checker, &args.paths));
     for note in notes {
-        eprintln!("canon: {}", crate::output::escape(&note));
+        console::eprint_line(&format!("canon: {}", crate::output::escape(&note)));
     }
     let report = build(&checker, inputs, args.top)?;
-    let mut out = std::io::stdout().lock();
     let text = match args.output_format {
         ReportFormat::Human => human(&report),
         ReportFormat::Markdown => markdown(&report),
@@ -115,14 +115,10 @@ pub fn run(config: Option<&std::path::Path>, args: &ReportArgs) -> Result<i32, S
             serde_json::to_string_pretty(&json_report(&report)).unwrap_or_default() + "\n"
         }
     };
-    if let Err(error) = out.write_all(text.as_bytes()) {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(format!("cannot write output: {error}"));
-        }
-    }
+    console::print(&text)?;
     match args.fail_under {
         Some(threshold) if report.overall() < threshold => {
-            eprintln!("canon: {}", below_threshold(&report, threshold));
+            console::eprint_line(&format!("canon: {}", below_threshold(&report, threshold)));
             Ok(1)
         }
         _ => Ok(0),
@@ -163,13 +159,13 @@ fn build(
             let outcome = checker.check(&input.path, bytes, &input.changed, false, input.prefilter);
             let count = done.fetch_add(1, Ordering::Relaxed) + 1;
             if show_progress && count % 100 == 0 {
-                eprint!("\rscanning: {count}/{total} files");
+                console::eprint(&format!("\rscanning: {count}/{total} files"));
             }
             Ok((input.path, outcome))
         })
         .collect::<Result<_, String>>()?;
     if show_progress {
-        eprint!("\r{}\r", " ".repeat(40));
+        console::eprint(&format!("\r{}\r", " ".repeat(40)));
     }
     let config = checker.config;
     let mut rules: Vec<RuleStats> = config

@@ -205,6 +205,31 @@ impl Repo {
     }
 }
 
+/// Where one of canon's output streams goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Sink {
+    /// Read by the test (the default).
+    Captured,
+    /// `/dev/full`: every write fails with "No space left on device".
+    Full,
+    /// A pipe whose reading end is closed at once: writes fail with a broken pipe
+    /// once the pipe's buffer is full.
+    Closed,
+}
+
+impl Sink {
+    fn stdio(self) -> Stdio {
+        match self {
+            Sink::Captured | Sink::Closed => Stdio::piped(),
+            Sink::Full => fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .expect("open /dev/full")
+                .into(),
+        }
+    }
+}
+
 /// A pending canon invocation.
 pub struct Run {
     args: Vec<OsString>,
@@ -212,6 +237,8 @@ pub struct Run {
     env: Vec<(&'static str, OsString)>,
     stdin: Option<Vec<u8>>,
     timeout: Duration,
+    stdout: Sink,
+    stderr: Sink,
 }
 
 impl Run {
@@ -222,7 +249,21 @@ impl Run {
             env: env_for(home),
             stdin: None,
             timeout: DEFAULT_TIMEOUT,
+            stdout: Sink::Captured,
+            stderr: Sink::Captured,
         }
+    }
+
+    /// Sends canon's stdout to `sink` instead of capturing it.
+    pub fn stdout_to(mut self, sink: Sink) -> Run {
+        self.stdout = sink;
+        self
+    }
+
+    /// Sends canon's stderr to `sink` instead of capturing it.
+    pub fn stderr_to(mut self, sink: Sink) -> Run {
+        self.stderr = sink;
+        self
     }
 
     pub fn stdin(mut self, data: impl Into<Vec<u8>>) -> Run {
@@ -256,10 +297,13 @@ impl Run {
             } else {
                 Stdio::null()
             })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .stdout(self.stdout.stdio())
+            .stderr(self.stderr.stdio());
         let started = Instant::now();
         let mut child = command.spawn().expect("spawn canon");
+        if self.stdout == Sink::Closed {
+            drop(child.stdout.take());
+        }
         let feeder = self.stdin.map(|data| {
             let mut pipe = child.stdin.take().unwrap();
             std::thread::spawn(move || {
@@ -267,18 +311,8 @@ impl Run {
                 let _ = pipe.write_all(&data);
             })
         });
-        let mut stdout_pipe = child.stdout.take().unwrap();
-        let mut stderr_pipe = child.stderr.take().unwrap();
-        let stdout_reader = std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = stdout_pipe.read_to_end(&mut bytes);
-            bytes
-        });
-        let stderr_reader = std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = stderr_pipe.read_to_end(&mut bytes);
-            bytes
-        });
+        let stdout_reader = read_all(child.stdout.take());
+        let stderr_reader = read_all(child.stderr.take());
         let status = loop {
             if let Some(status) = child.try_wait().expect("wait for canon") {
                 break Some(status);
@@ -321,6 +355,17 @@ impl Run {
             stderr,
         }
     }
+}
+
+/// A thread that reads `pipe` to its end (nothing when there is no pipe).
+fn read_all(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
 }
 
 /// The captured result of a canon run.

@@ -7,9 +7,11 @@
 //! - `python_edges`: Python that the parser rejects or that stresses it.
 //! - `output_security`: hostile file names and source in every output format, and
 //!   `--fix` never writing outside the repository.
+//! - `write_failures`: a full stdout, a reader that goes away, an unwritable stderr.
 
 mod common;
 mod fuzz_regressions;
 mod git_edges;
 mod output_security;
 mod python_edges;
+mod write_failures;
