@@ -56,6 +56,13 @@ pub fn escape_lines(text: &str) -> String {
         .collect()
 }
 
+/// How many terminal cells `text` takes: two for a wide character (CJK, most emoji),
+/// none for a combining mark, as terminals and ruff count them. `text` holds no
+/// control characters (they are escaped before).
+fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
 /// Whether every byte of `text` is printable ASCII (nothing to escape), tested 16
 /// bytes at a time without an early exit so that the test compiles to vector code.
 fn is_printable_ascii(text: &str) -> bool {
@@ -291,10 +298,11 @@ impl Printer<'_> {
             chars.len().saturating_sub(start_column - 1).max(1)
         };
         // Columns count characters of the source; the line is shown escaped, so the
-        // underline is measured on the escaped text before and under it.
+        // underline is measured on the escaped text before and under it, in terminal
+        // cells (a tab is shown as one blank, so it takes one).
         let before = (start_column - 1).min(chars.len());
         let under = (before + width).min(chars.len());
-        let shown_width = |part: &[char]| escape(&part.iter().collect::<String>()).chars().count();
+        let shown_width = |part: &[char]| display_width(&escape(&part.iter().collect::<String>()));
         let indent = shown_width(&chars[..before]) + (start_column - 1 - before);
         let width = (shown_width(&chars[before..under]) + (before + width - under)).max(1);
         let underline = format!("{}{}", " ".repeat(indent), "^".repeat(width));

@@ -165,6 +165,48 @@ fn human_shows_header_source_underline_fix_and_summary() {
     );
 }
 
+/// Where the underline of the one finding in human output `stdout` starts, in
+/// terminal cells after the ` N | ` gutter, and how many carets it has.
+fn underline_cells(stdout: &str) -> (usize, usize) {
+    let under = stdout
+        .lines()
+        .find(|line| line.contains('^'))
+        .unwrap_or_else(|| panic!("no underline:\n{stdout}"));
+    let gutter = under.find("| ").unwrap_or_else(|| panic!("{under:?}")) + 2;
+    let body = &under[gutter..];
+    let start = body.find('^').unwrap();
+    (
+        start,
+        body[start..].chars().take_while(|&c| c == '^').count(),
+    )
+}
+
+/// The underline sits under the flagged name on a terminal: wide characters (CJK,
+/// emoji) before it take two cells, a combining accent none, a tab one (the source
+/// line shows it as one blank).
+#[test]
+fn human_underline_is_placed_by_display_width() {
+    let repo = Repo::std();
+    let cases = [
+        // `s = "` 5 cells, 日本語 6, `"; import ` 10.
+        ("s = \"日本語\"; import pkg.old_utils\n", 21),
+        // `x = "` 5, h e + combining acute l l o 5, 😀 2, `"; import ` 10.
+        ("x = \"he\u{301}llo😀\"; import pkg.old_utils\n", 22),
+        ("if 1:\n\timport pkg.old_utils\n", 8),
+    ];
+    for (source, cells) in cases {
+        repo.write("w.py", source);
+        let out = repo.run(&["check", "w.py", "--color", "never"]);
+        out.assert_code(1);
+        assert_eq!(
+            underline_cells(&out.stdout),
+            (cells, "pkg.old_utils".len()),
+            "{source:?}:\n{}",
+            out.stdout
+        );
+    }
+}
+
 #[test]
 fn human_reports_all_checks_passed_when_clean() {
     let repo = Repo::std();
