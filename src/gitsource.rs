@@ -949,8 +949,13 @@ pub fn buffer_changes(ws: &Workspace, path: &Path, buffer: &[u8]) -> GitResult<L
         return Ok(LineSet::All);
     };
     // An editor's buffer of a file checked out with CRLF (`core.autocrlf`) is compared
-    // with the LF blob: a line that differs only in its ending is not a change.
-    let (old, new) = (lf_line_endings(blob.content()), lf_line_endings(buffer));
+    // with the LF blob: a line that differs only in its ending is not a change. Nor is
+    // line 1 when only a BOM tells them apart: editors keep it as a file option and
+    // send the buffer without it.
+    let (old, new) = (
+        lf_line_endings(without_bom(blob.content())),
+        lf_line_endings(without_bom(buffer)),
+    );
     let mut options = diff_options(&[]);
     let patch = Patch::from_buffers(&old, Some(path), &new, Some(path), Some(&mut options))
         .map_err(|error| {
@@ -961,6 +966,11 @@ pub fn buffer_changes(ws: &Workspace, path: &Path, buffer: &[u8]) -> GitResult<L
         return Ok(LineSet::All);
     }
     Ok(hunk_lines(&patch))
+}
+
+/// `bytes` without the UTF-8 byte order mark they start with, if any.
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// `bytes` with each `\r\n` made `\n`: every line keeps its number, and two lines

@@ -955,4 +955,36 @@ fn repository_owned_by_another_user_is_refused_with_the_safe_directory_advice() 
         &["config", "--global", "--add", "safe.directory", root],
     );
     repo.canon(&["check", "--staged"]).run().assert_code(1);
+
+/// `--changed --stdin-filename` for a file committed with a UTF-8 BOM: editors keep
+/// the BOM as a file option (Vim's `'bomb'`) and send the buffer without it, and a
+/// buffer may have one that the blob lacks. Either way line 1 is not changed by it:
+/// its legacy violation is not reported, a violation added below is.
+#[test]
+fn changed_stdin_buffer_with_or_without_a_bom_judges_only_the_edited_lines() {
+    const BOM: &str = "\u{feff}";
+    let legacy = format!("{OLD_IMPORT}x = 1\n");
+    for (committed, buffer_bom) in [(format!("{BOM}{legacy}"), ""), (legacy.clone(), BOM)] {
+        let repo = Repo::std();
+        repo.write("a.py", &committed);
+        repo.commit_all("legacy");
+        let check = |buffer: String| {
+            repo.canon(&[
+                "check",
+                "--changed",
+                "--stdin-filename",
+                "a.py",
+                "--output-format",
+                "concise",
+            ])
+            .stdin(buffer)
+            .run()
+        };
+        let out = check(format!("{buffer_bom}{legacy}y = 2\n"));
+        out.assert_code(0);
+        assert_eq!(out.stdout, "", "buffer BOM {buffer_bom:?}");
+        let out = check(format!("{buffer_bom}{legacy}{OLD_IMPORT}"));
+        out.assert_code(1);
+        assert_eq!(out.with_code("CAN001"), vec![at("a.py", 3, 27)]);
+    }
 }
