@@ -143,6 +143,7 @@ pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
         color: use_color(args.color, args.output_format),
         quiet: args.quiet,
         statistics: args.statistics,
+        unsafe_fixes: args.unsafe_fixes,
         config: &project.config,
     };
     let handling = Handling {
@@ -417,7 +418,7 @@ fn check_one(
         printed.reserve(diagnostics.len() * 160);
         // Writing to a vector cannot fail.
         let _ = printer.print_findings(&mut printed, &diagnostics);
-        totals = Totals::of_file(&diagnostics);
+        totals = Totals::of_file(&diagnostics, printer.unsafe_fixes);
     }
     Ok(Checked {
         input,

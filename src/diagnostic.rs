@@ -60,10 +60,22 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn fixable(&self) -> bool {
+    /// Whether `--fix` applies this finding's fix: a safe fix, or an unsafe one when
+    /// `unsafe_fixes` (`--unsafe-fixes`) is given.
+    pub fn fixable(&self, unsafe_fixes: bool) -> bool {
+        match self.fix.as_ref().map(|fix| fix.applicability) {
+            Some(Applicability::Safe) => true,
+            Some(Applicability::Unsafe) => unsafe_fixes,
+            _ => false,
+        }
+    }
+
+    /// Whether this finding's fix is unsafe: `--fix` applies it only with
+    /// `--unsafe-fixes`.
+    pub fn has_unsafe_fix(&self) -> bool {
         self.fix
             .as_ref()
-            .is_some_and(|fix| fix.applicability == Applicability::Safe)
+            .is_some_and(|fix| fix.applicability == Applicability::Unsafe)
     }
 }
 

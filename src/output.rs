@@ -95,7 +95,10 @@ pub struct Summary {
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Totals {
     pub findings: usize,
+    /// Findings whose fix `--fix` applies with the flags given.
     pub fixable: usize,
+    /// Findings with an unsafe fix that `--unsafe-fixes` was not given for.
+    pub hidden: usize,
     /// Files with at least one finding.
     pub files: usize,
     /// Whether any finding is an error (not a warning).
@@ -103,29 +106,39 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// The totals of one file's findings.
-    pub fn of_file(diagnostics: &[Diagnostic]) -> Totals {
+    /// The totals of one file's findings; `unsafe_fixes` when `--unsafe-fixes` is given.
+    pub fn of_file(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Totals {
+        let hidden = if unsafe_fixes {
+            0
+        } else {
+            diagnostics.iter().filter(|d| d.has_unsafe_fix()).count()
+        };
         Totals {
             findings: diagnostics.len(),
-            fixable: diagnostics.iter().filter(|d| d.fixable()).count(),
+            fixable: diagnostics
+                .iter()
+                .filter(|d| d.fixable(unsafe_fixes))
+                .count(),
+            hidden,
             files: usize::from(!diagnostics.is_empty()),
             errors: diagnostics.iter().any(|d| d.severity == Severity::Error),
         }
     }
 
     /// The totals of findings from any number of files.
-    pub fn of_all(diagnostics: &[Diagnostic]) -> Totals {
+    pub fn of_all(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Totals {
         let files: std::collections::BTreeSet<&str> =
             diagnostics.iter().map(|d| d.path.as_str()).collect();
         Totals {
             files: files.len(),
-            ..Totals::of_file(diagnostics)
+            ..Totals::of_file(diagnostics, unsafe_fixes)
         }
     }
 
     pub fn add(&mut self, other: Totals) {
         self.findings += other.findings;
         self.fixable += other.fixable;
+        self.hidden += other.hidden;
         self.files += other.files;
         self.errors |= other.errors;
     }
@@ -136,6 +149,8 @@ pub struct Printer<'a> {
     pub color: bool,
     pub quiet: bool,
     pub statistics: bool,
+    /// `--unsafe-fixes` was given: unsafe fixes count as fixable.
+    pub unsafe_fixes: bool,
     pub config: &'a Config,
 }
 
@@ -152,7 +167,8 @@ impl Printer<'_> {
             }
             Format::Human | Format::Concise | Format::Github => {
                 self.print_findings(out, diagnostics)?;
-                self.print_end(out, &Totals::of_all(diagnostics), diagnostics, summary)
+                let totals = Totals::of_all(diagnostics, self.unsafe_fixes);
+                self.print_end(out, &totals, diagnostics, summary)
             }
             Format::Json => json_output(out, diagnostics),
             Format::Sarif => self.sarif(out, diagnostics),
@@ -327,7 +343,7 @@ impl Printer<'_> {
                 .entry((diagnostic.code, diagnostic.rule.as_str()))
                 .or_default();
             entry.0 += 1;
-            if diagnostic.fixable() {
+            if diagnostic.fixable(self.unsafe_fixes) {
                 entry.1 += 1;
             }
         }
@@ -338,7 +354,7 @@ impl Printer<'_> {
             writeln!(out, "{count:>5}\t{code}\t{marker} {}", escape(rule))?;
         }
         if !self.quiet {
-            let totals = Totals::of_all(diagnostics);
+            let totals = Totals::of_all(diagnostics, self.unsafe_fixes);
             writeln!(out, "{}", summary_line(&totals, diagnostics, summary))?;
         }
         Ok(())
@@ -395,8 +411,10 @@ impl Printer<'_> {
 }
 
 /// `Found N violations (M fixable with --fix) in K files.` or `All checks passed!`,
-/// and when fixes were applied what became of them (`diagnostics` are then the
-/// findings that remain).
+/// followed by ruff's `(H hidden fixes can be enabled with the `--unsafe-fixes`
+/// option)` when fixes were not asked for and H findings have an unsafe fix; and when
+/// fixes were applied what became of them (`diagnostics` are then the findings that
+/// remain, and the reasons say which need `--unsafe-fixes`).
 pub fn summary_line(totals: &Totals, diagnostics: &[Diagnostic], summary: &Summary) -> String {
     let mut line = if totals.findings == 0 {
         "All checks passed!".to_string()
@@ -406,6 +424,12 @@ pub fn summary_line(totals: &Totals, diagnostics: &[Diagnostic], summary: &Summa
             totals.findings, totals.fixable, totals.files
         )
     };
+    if totals.hidden > 0 && !summary.fixing {
+        line.push_str(&format!(
+            " ({} hidden fixes can be enabled with the `--unsafe-fixes` option)",
+            totals.hidden
+        ));
+    }
     if let Some(fixes) = fix_summary(diagnostics, summary) {
         line.push('\n');
         line.push_str(&fixes);

@@ -654,6 +654,58 @@ fn fix_over_a_tree_reports_how_many_were_fixed() {
     again.code(0);
 }
 
+/// The summary counts as fixable what `--fix` would apply with the flags given: an
+/// unsafe fix only with `--unsafe-fixes`; without it, it says how many are hidden,
+/// as ruff does. `--statistics` marks the rule the same way.
+#[test]
+fn summary_counts_unsafe_fixes_as_fixable_only_with_unsafe_fixes() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    repo.write(
+        "svc.py",
+        lines(&[
+            "from other import ManagerFactory",
+            "from app.ws import get_websocket_manager",
+            "m = get_websocket_manager(1)",
+        ]),
+    );
+    let hidden = "Found 1 violations (0 fixable with --fix) in 1 files. \
+                  (1 hidden fixes can be enabled with the `--unsafe-fixes` option)";
+    let out = repo.canon(&["check", "svc.py"]);
+    out.code(1);
+    assert_eq!(out.stdout.lines().last(), Some(hidden), "{out}");
+    let out = repo.canon(&["check", "svc.py", "--unsafe-fixes"]);
+    out.code(1);
+    assert_eq!(
+        out.stdout.lines().last(),
+        Some("Found 1 violations (1 fixable with --fix) in 1 files."),
+        "{out}"
+    );
+    for format in ["human", "concise"] {
+        let out = repo.canon(&["check", "svc.py", "--statistics", "--output-format", format]);
+        assert_eq!(
+            out.lines(),
+            vec!["    1\tCAN002\t[ ] singleton", hidden],
+            "{out}"
+        );
+        let out = repo.canon(&[
+            "check",
+            "svc.py",
+            "--statistics",
+            "--unsafe-fixes",
+            "--output-format",
+            format,
+        ]);
+        assert_eq!(
+            out.lines(),
+            vec![
+                "    1\tCAN002\t[*] singleton",
+                "Found 1 violations (1 fixable with --fix) in 1 files."
+            ],
+            "{out}"
+        );
+    }
+}
+
 #[test]
 fn fix_summary_counts_remaining_violations() {
     let repo = Repo::with_config(FIX_CONFIG);
