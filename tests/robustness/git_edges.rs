@@ -955,6 +955,7 @@ fn repository_owned_by_another_user_is_refused_with_the_safe_directory_advice() 
         &["config", "--global", "--add", "safe.directory", root],
     );
     repo.canon(&["check", "--staged"]).run().assert_code(1);
+}
 
 /// `--changed --stdin-filename` for a file committed with a UTF-8 BOM: editors keep
 /// the BOM as a file option (Vim's `'bomb'`) and send the buffer without it, and a
