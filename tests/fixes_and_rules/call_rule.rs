@@ -1,6 +1,6 @@
 //! `kind: call` (CAN002): callee resolution, shadowing, changed lines, templates.
 
-use crate::common::{lines, Repo};
+use crate::common::{applicabilities, fixes, lines, Repo};
 
 pub const CALL_CONFIG: &str = r#"version: 1
 src: ["."]
@@ -820,30 +820,18 @@ fn await_template_is_display_only_outside_an_async_function() {
         "    return get_client(3)",
     ]);
     repo.write("svc.py", &before);
+    assert_eq!(
+        applicabilities(&repo, "svc.py"),
+        fixes(&[
+            (2, "display-only"),
+            (4, "display-only"),
+            (6, "display-only"),
+            (7, "safe"),
+        ])
+    );
     let json = repo
         .canon(&["check", "svc.py", "--output-format", "json"])
         .json();
-    let found: Vec<(u64, String)> = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| {
-            (
-                item["location"]["row"].as_u64().unwrap(),
-                item["fix"]["applicability"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    let expected: Vec<(u64, String)> = [
-        (2, "display-only"),
-        (4, "display-only"),
-        (6, "display-only"),
-        (7, "safe"),
-    ]
-    .iter()
-    .map(|&(row, applicability)| (row, applicability.to_string()))
-    .collect();
-    assert_eq!(found, expected, "{json:#}");
     assert!(json[0]["fix"]["message"]
         .as_str()
         .unwrap()

@@ -227,3 +227,31 @@ pub fn assert_python_parses(path: &Path) {
         fs::read_to_string(path).unwrap_or_default()
     );
 }
+
+/// `(row, applicability)` of every fix `check` offers for `path`, in output order.
+pub fn applicabilities(repo: &Repo, path: &str) -> Vec<(u64, String)> {
+    let json = repo
+        .canon(&["check", path, "--output-format", "json"])
+        .json();
+    json.as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|item| {
+            (
+                item["location"]["row"].as_u64().unwrap_or_default(),
+                item["fix"]["applicability"]
+                    .as_str()
+                    .unwrap_or("none")
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The `(row, applicability)` list `applicabilities` gives for these fixes.
+pub fn fixes(expected: &[(u64, &str)]) -> Vec<(u64, String)> {
+    expected
+        .iter()
+        .map(|&(row, applicability)| (row, applicability.to_string()))
+        .collect()
+}

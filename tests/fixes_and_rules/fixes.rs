@@ -1,7 +1,7 @@
 //! `--fix`, `--diff` and `--unsafe-fixes`: golden before/after files for every fix
 //! shape, and what fixing preserves (line endings, BOM, permissions, unstaged work).
 
-use crate::common::{assert_python_parses, lines, Out, Repo};
+use crate::common::{applicabilities, assert_python_parses, fixes, lines, Out, Repo};
 use std::path::PathBuf;
 
 pub const FIX_CONFIG: &str = r#"version: 1
@@ -792,34 +792,6 @@ rules:
     canonical: lib.new
     deprecated: [lib.old]
 "#;
-
-/// `(row, applicability)` of every fix `check` offers for `path`, in output order.
-fn applicabilities(repo: &Repo, path: &str) -> Vec<(u64, String)> {
-    let json = repo
-        .canon(&["check", path, "--output-format", "json"])
-        .json();
-    json.as_array()
-        .expect("a JSON array")
-        .iter()
-        .map(|item| {
-            (
-                item["location"]["row"].as_u64().unwrap_or_default(),
-                item["fix"]["applicability"]
-                    .as_str()
-                    .unwrap_or("none")
-                    .to_string(),
-            )
-        })
-        .collect()
-}
-
-/// The `(row, applicability)` list `applicabilities` gives for these fixes.
-fn fixes(expected: &[(u64, &str)]) -> Vec<(u64, String)> {
-    expected
-        .iter()
-        .map(|&(row, applicability)| (row, applicability.to_string()))
-        .collect()
-}
 
 /// Runs `check --fix --unsafe-fixes` on `path` and asserts the file becomes `after`.
 fn unsafe_fix_gives(repo: &Repo, path: &str, after: &str) {
