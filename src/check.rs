@@ -362,7 +362,7 @@ fn stdin_input(project: &Project, path: &Path, changed: bool) -> Result<FileInpu
 fn read_input(input: &mut FileInput) -> Result<Vec<u8>, String> {
     match &mut input.content {
         Content::Bytes(bytes) => Ok(std::mem::take(bytes)),
-        Content::Disk(path) => std::fs::read(&*path).map_err(|error| {
+        Content::Disk(path) => gitsource::read_file(&*path).map_err(|error| {
             format!(
                 "{}: cannot read: {}",
                 input.path,

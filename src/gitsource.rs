@@ -706,7 +706,7 @@ fn staged_file_inputs(
 /// the blob, and git's own diff does the same. None when the copy differs (unstaged
 /// edits, a checkout filter) or cannot be read.
 fn worktree_copy(workdir: &Path, path: &str, blob: Oid) -> Option<Vec<u8>> {
-    let bytes = std::fs::read(workdir.join(path)).ok()?;
+    let bytes = read_file(&workdir.join(path)).ok()?;
     (blob_id(&bytes) == blob.as_bytes()).then_some(bytes)
 }
 
@@ -1263,6 +1263,37 @@ fn plain_relative(root: &Path, absolute: &Path) -> Option<String> {
     (!relative.is_empty()).then_some(relative)
 }
 
+/// The whole of the file at `path`, read with one `read` of the size `fstat` gives
+/// (and more only while the file turns out longer or the reads come short), without
+/// `std::fs::read`'s last `read` that only confirms the end: a walk of thousands of
+/// files saves a system call each. A file that grows between the `fstat` and the
+/// read is taken as far as it was (a snapshot), and one whose size the file system
+/// does not tell (0: `/proc`, some FUSE files) is read to its end.
+pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let size = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    // `read_to_end` would ask the size again, and the position.
+    let mut bytes = vec![0; if size == 0 { 8192 } else { size }];
+    let mut filled = 0;
+    loop {
+        if size == 0 && filled == bytes.len() {
+            bytes.resize(filled * 2, 0);
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(count) => filled += count,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+        if filled == size {
+            break;
+        }
+    }
+    bytes.truncate(filled);
+    Ok(bytes)
+}
+
 pub fn io_reason(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
@@ -1274,6 +1305,22 @@ pub fn io_reason(error: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_read_whole_whatever_its_size_says() {
+        let dir = tempfile::tempdir().unwrap();
+        for size in [0usize, 1, 4095, 4096, 70_000] {
+            let path = dir.path().join(format!("f{size}.py"));
+            let bytes: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+            std::fs::write(&path, &bytes).unwrap();
+            assert_eq!(read_file(&path).unwrap(), bytes, "size {size}");
+        }
+        // The size the file system gives is 0, the text is not empty.
+        let proc_file = read_file(Path::new("/proc/self/status")).unwrap();
+        assert!(proc_file.starts_with(b"Name:"));
+        assert!(read_file(dir.path()).is_err());
+        assert!(read_file(&dir.path().join("missing.py")).is_err());
+    }
 
     #[test]
     fn the_path_libgit2_names_is_taken_from_its_ownership_message() {

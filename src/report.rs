@@ -147,7 +147,7 @@ fn build(
         .into_par_iter()
         .map(|input| {
             let bytes = match &input.content {
-                Content::Disk(path) => std::fs::read(path).map_err(|error| {
+                Content::Disk(path) => gitsource::read_file(path).map_err(|error| {
                     format!(
                         "{}: cannot read: {}",
                         input.path,
