@@ -15,12 +15,29 @@ pub struct SourceText {
     pub has_bom: bool,
     /// Why the bytes could not be decoded exactly, if they could not.
     pub decode_problem: Option<String>,
-    /// True when the bytes were Latin-1 (declared by a PEP 263 comment).
-    pub latin1: bool,
+    /// The encoding the bytes were in, and are written back in.
+    pub encoding: FileEncoding,
     /// Where each line starts, found on demand only as far into the text as a
     /// question needs (most files walked by a scan never need a line number, and most
     /// findings are import statements near the top).
     line_index: std::cell::RefCell<LineIndex>,
+}
+
+/// The encoding of a file's bytes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FileEncoding {
+    Utf8,
+    /// Python's `latin-1` (ISO-8859-1: each byte is the code point of its value),
+    /// declared by a PEP 263 comment.
+    Latin1,
+    /// Another encoding a PEP 263 comment declares (`cp1252`, `shift_jis`...), and
+    /// whether the decoded text encodes back to exactly the file's bytes (some
+    /// encodings give two byte sequences the same character): fixes are written only
+    /// when it does.
+    Declared {
+        codec: &'static encoding_rs::Encoding,
+        exact: bool,
+    },
 }
 
 /// The line starts found so far: every one up to byte offset `scanned`.
@@ -53,12 +70,21 @@ impl SourceText {
         if self.has_bom {
             bytes.extend_from_slice(b"\xEF\xBB\xBF");
         }
-        if self.latin1 {
-            for c in text.chars() {
-                bytes.push(u8::try_from(u32::from(c)).ok()?);
+        match self.encoding {
+            FileEncoding::Utf8 => bytes.extend_from_slice(text.as_bytes()),
+            FileEncoding::Latin1 => {
+                for c in text.chars() {
+                    bytes.push(u8::try_from(u32::from(c)).ok()?);
+                }
             }
-        } else {
-            bytes.extend_from_slice(text.as_bytes());
+            FileEncoding::Declared { codec, exact } => {
+                let (encoded, _, unmappable) = codec.encode(text);
+                let (decoded, malformed) = codec.decode_without_bom_handling(&encoded);
+                if !exact || unmappable || malformed || decoded != text {
+                    return None;
+                }
+                bytes.extend_from_slice(&encoded);
+            }
         }
         Some(bytes)
     }
@@ -68,9 +94,9 @@ impl SourceText {
             Some(rest) => (rest, true),
             None => (bytes, false),
         };
-        let (text, decode_problem, latin1) = decode_body(body, has_bom);
+        let (text, decode_problem, encoding) = decode_body(body, has_bom);
         let mut source = SourceText::from_text(text, has_bom, decode_problem);
-        source.latin1 = latin1;
+        source.encoding = encoding;
         source
     }
 
@@ -93,7 +119,7 @@ impl SourceText {
             text,
             has_bom,
             decode_problem,
-            latin1: false,
+            encoding: FileEncoding::Utf8,
             line_index: std::cell::RefCell::new(LineIndex {
                 starts: vec![0],
                 scanned: 0,
@@ -224,58 +250,119 @@ pub fn is_utf8(bytes: &[u8]) -> bool {
     simdutf8::basic::from_utf8(bytes).is_ok()
 }
 
-fn decode_body(body: &[u8], has_bom: bool) -> (String, Option<String>, bool) {
+/// The text of `body` (a file's bytes after any BOM), why it could not be decoded
+/// exactly if it could not, and its encoding. Bytes that are valid UTF-8 are taken
+/// as UTF-8 whatever a comment declares (for ASCII, the common case, every declared
+/// encoding gives the same text).
+fn decode_body(body: &[u8], has_bom: bool) -> (String, Option<String>, FileEncoding) {
     if let Ok(text) = simdutf8::basic::from_utf8(body) {
-        return (text.to_string(), None, false);
+        return (text.to_string(), None, FileEncoding::Utf8);
     }
     let declared = if has_bom {
         None
     } else {
         declared_encoding(body)
     };
-    match declared.as_deref() {
-        Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "iso-latin-1") => {
-            (body.iter().map(|&byte| byte as char).collect(), None, true)
-        }
-        Some(other) if !is_utf8_name(other) => (
-            String::from_utf8_lossy(body).into_owned(),
-            Some(format!("declared encoding `{other}` is not supported; checked as UTF-8 with invalid bytes replaced")),
-            false,
-        ),
-        _ => (
-            String::from_utf8_lossy(body).into_owned(),
-            Some("file is not valid UTF-8; checked with invalid bytes replaced".to_string()),
-            false,
-        ),
+    let lossy = |problem: String| {
+        let text = String::from_utf8_lossy(body).into_owned();
+        (text, Some(problem), FileEncoding::Utf8)
+    };
+    let Some(name) = declared.filter(|name| !is_utf8_name(name)) else {
+        return lossy("file is not valid UTF-8; checked with invalid bytes replaced".into());
+    };
+    if matches!(name.as_str(), "ascii" | "us-ascii" | "646") {
+        return lossy(format!(
+            "file is not valid `{name}` (its declared encoding); checked with invalid bytes replaced"
+        ));
     }
+    if is_latin1_name(&name) {
+        let text = body.iter().map(|&byte| char::from(byte)).collect();
+        return (text, None, FileEncoding::Latin1);
+    }
+    let Some(codec) = codec_for(&name) else {
+        return lossy(format!(
+            "declared encoding `{name}` is not supported; checked as UTF-8 with invalid bytes replaced"
+        ));
+    };
+    let (text, malformed) = codec.decode_without_bom_handling(body);
+    let text = text.into_owned();
+    if malformed {
+        let problem = format!("file is not valid `{name}` (its declared encoding); checked with invalid bytes replaced");
+        return (text, Some(problem), FileEncoding::Utf8);
+    }
+    let (encoded, _, unmappable) = codec.encode(&text);
+    let exact = !unmappable && encoded.as_ref() == body;
+    (text, None, FileEncoding::Declared { codec, exact })
+}
+
+fn is_latin1_name(name: &str) -> bool {
+    matches!(
+        name,
+        "latin-1"
+            | "latin1"
+            | "iso-8859-1"
+            | "iso8859-1"
+            | "8859"
+            | "cp819"
+            | "l1"
+            | "iso-latin-1"
+            | "latin"
+    )
+}
+
+/// The `encoding_rs` codec for a Python codec name (lowercased, `_` as `-`), when
+/// it decodes as Python's does. Python's names that the WHATWG labels lack are
+/// mapped; the UTF-16 and UTF-32 forms (CPython reads no source in them) and the encodings
+/// the labels leave to the replacement decoder are not supported.
+fn codec_for(name: &str) -> Option<&'static encoding_rs::Encoding> {
+    let label = match name {
+        "cp932" | "ms932" | "mskanji" | "ms-kanji" | "shift-jis" | "s-jis" | "sjis" => "shift_jis",
+        "cp936" | "ms936" => "gbk",
+        "cp949" | "ms949" | "uhc" => "euc-kr",
+        "cp950" | "ms950" => "big5",
+        "eucjp" | "ujis" | "u-jis" => "euc-jp",
+        "euckr" => "euc-kr",
+        "mac-roman" | "macroman" | "macintosh" => "macintosh",
+        "mac-cyrillic" | "maccyrillic" => "x-mac-cyrillic",
+        other => other,
+    };
+    let codec = encoding_rs::Encoding::for_label(label.as_bytes())
+        .or_else(|| encoding_rs::Encoding::for_label(label.replace('-', "_").as_bytes()))?;
+    let unsupported = codec == encoding_rs::REPLACEMENT
+        || codec == encoding_rs::UTF_16LE
+        || codec == encoding_rs::UTF_16BE
+        || codec == encoding_rs::UTF_8
+        || codec == encoding_rs::X_USER_DEFINED;
+    (!unsupported).then_some(codec)
 }
 
 fn is_utf8_name(name: &str) -> bool {
     matches!(name, "utf-8" | "utf8" | "utf_8" | "u8")
 }
 
-/// The PEP 263 encoding declared in the first two lines, lowercased.
+/// The PEP 263 encoding declared in the first two lines (the second only below a
+/// comment or blank first line, as CPython reads it), lowercased with `_` as `-`.
 fn declared_encoding(body: &[u8]) -> Option<String> {
     for line in body.split(|&byte| byte == b'\n').take(2) {
         let line = String::from_utf8_lossy(line);
-        let trimmed = line.trim_start();
+        let trimmed = line.trim_start_matches([' ', '\t', '\x0c']);
         if !trimmed.starts_with('#') {
-            continue;
+            if trimmed.trim_end().is_empty() {
+                continue;
+            }
+            return None;
         }
-        let Some(index) = trimmed.find("coding") else {
-            continue;
-        };
-        let rest = &trimmed[index + "coding".len()..];
-        let Some(rest) = rest.strip_prefix([':', '=']) else {
-            continue;
-        };
-        let name: String = rest
-            .trim_start()
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            .collect();
-        if !name.is_empty() {
-            return Some(name.to_ascii_lowercase().replace('_', "-"));
+        let declared = trimmed.match_indices("coding").find_map(|(index, _)| {
+            let rest = trimmed[index + "coding".len()..].strip_prefix([':', '='])?;
+            let name: String = rest
+                .trim_start_matches([' ', '\t'])
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                .collect();
+            (!name.is_empty()).then(|| name.to_ascii_lowercase().replace('_', "-"))
+        });
+        if declared.is_some() {
+            return declared;
         }
     }
     None
@@ -743,7 +830,7 @@ mod tests {
             let owned = SourceText::decode_owned(bytes.to_vec());
             assert_eq!(owned.text, borrowed.text);
             assert_eq!(owned.has_bom, borrowed.has_bom);
-            assert_eq!(owned.latin1, borrowed.latin1);
+            assert_eq!(owned.encoding, borrowed.encoding);
             assert_eq!(owned.decode_problem, borrowed.decode_problem);
         }
     }
@@ -785,6 +872,48 @@ mod tests {
         let latin = SourceText::decode(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n");
         assert!(latin.decode_problem.is_none());
         assert!(latin.text.contains('é'));
+    }
+
+    #[test]
+    fn declared_encodings_are_decoded_and_written_back_exactly() {
+        let cp1252 = b"# -*- coding: cp1252 -*-\nx = '\x80\xe9'\n";
+        let source = SourceText::decode(cp1252);
+        assert_eq!(source.decode_problem, None);
+        assert!(
+            source.text.ends_with("x = '\u{20ac}\u{e9}'\n"),
+            "{}",
+            source.text
+        );
+        assert_eq!(source.encode(&source.text).unwrap(), cp1252);
+        let edited = source.text.replace("x =", "y =");
+        assert_eq!(
+            source.encode(&edited).unwrap(),
+            b"# -*- coding: cp1252 -*-\ny = '\x80\xe9'\n"
+        );
+        // A character the encoding lacks cannot be written.
+        assert_eq!(source.encode("z = '\u{3042}'\n"), None);
+
+        let sjis = b"# coding: shift_jis\ns = '\x82\xa0'\n";
+        let source = SourceText::decode(sjis);
+        assert_eq!(source.decode_problem, None);
+        assert!(source.text.contains("'\u{3042}'"));
+        assert_eq!(source.encode(&source.text).unwrap(), sjis);
+    }
+
+    #[test]
+    fn bytes_a_declared_encoding_cannot_decode_are_a_problem() {
+        let cut = SourceText::decode(b"# coding: shift_jis\ns = '\x82'\n");
+        assert!(cut.decode_problem.unwrap().contains("`shift-jis`"));
+        let ascii = SourceText::decode(b"# coding: ascii\ns = '\xe9'\n");
+        assert!(ascii.decode_problem.unwrap().contains("not valid `ascii`"));
+        let unknown = SourceText::decode(b"# coding: klingon\ns = '\xe9'\n");
+        assert!(unknown.decode_problem.unwrap().contains("not supported"));
+        // Below a line of code, a second-line declaration is not one.
+        let late = SourceText::decode(b"x = 1\n# coding: latin-1\ns = '\xe9'\n");
+        assert!(late.decode_problem.unwrap().contains("not valid UTF-8"));
+        let below_blank = SourceText::decode(b"\n# vim: set fileencoding=latin-1 :\ns = '\xe9'\n");
+        assert_eq!(below_blank.decode_problem, None);
+        assert_eq!(below_blank.encoding, FileEncoding::Latin1);
     }
 
     #[test]

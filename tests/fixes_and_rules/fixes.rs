@@ -208,6 +208,45 @@ fn bom_is_kept() {
     );
 }
 
+#[test]
+fn a_declared_pep263_encoding_is_read_and_kept_by_fixes() {
+    let repo = Repo::with_config(FIX_CONFIG);
+    // cp1252: `€` is byte 0x80 and `é` 0xE9, neither valid UTF-8.
+    repo.write(
+        "cp.py",
+        b"# -*- coding: cp1252 -*-\nlabel = '\x80\xe9'; from app.legacy.notifier import Notifier\n",
+    );
+    // Columns count characters: `label = '€é'; from app.legacy.notifier import ` is 46.
+    let check = repo.concise(&["check", "cp.py"]);
+    assert_eq!(
+        check.heads(),
+        vec!["cp.py:2:47: CAN001 [notifier]"],
+        "{check}"
+    );
+    repo.canon(&["check", "--fix", "cp.py"]).code(0);
+    assert_eq!(
+        repo.read("cp.py"),
+        b"# -*- coding: cp1252 -*-\nlabel = '\x80\xe9'; from app.services.bridge import Notifier\n"
+    );
+
+    // Shift_JIS: `あ` is the two bytes 0x82 0xA0.
+    repo.write(
+        "jp.py",
+        b"# coding: shift_jis\n# \x82\xa0\nfrom app.legacy.notifier import Notifier\n",
+    );
+    let check = repo.concise(&["check", "jp.py"]);
+    assert_eq!(
+        check.heads(),
+        vec!["jp.py:3:33: CAN001 [notifier]"],
+        "{check}"
+    );
+    repo.canon(&["check", "--fix", "jp.py"]).code(0);
+    assert_eq!(
+        repo.read("jp.py"),
+        b"# coding: shift_jis\n# \x82\xa0\nfrom app.services.bridge import Notifier\n"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn file_permissions_are_kept() {
