@@ -154,6 +154,15 @@ pub struct Printer<'a> {
     pub config: &'a Config,
 }
 
+/// One rule's line of `--statistics`.
+struct StatisticsRow<'d> {
+    code: &'d str,
+    rule: &'d str,
+    count: usize,
+    /// How many of the findings `--fix` would fix with the flags given.
+    fixable: usize,
+}
+
 impl Printer<'_> {
     pub fn print(
         &self,
@@ -170,6 +179,7 @@ impl Printer<'_> {
                 let totals = Totals::of_all(diagnostics, self.unsafe_fixes);
                 self.print_end(out, &totals, diagnostics, summary)
             }
+            Format::Json if self.statistics => self.json_statistics(out, diagnostics),
             Format::Json => json_output(out, diagnostics),
             Format::Sarif => self.sarif(out, diagnostics),
         }
@@ -331,12 +341,9 @@ impl Printer<'_> {
         writeln!(out, " {gutter} | {underline}")
     }
 
-    fn statistics(
-        &self,
-        out: &mut dyn Write,
-        diagnostics: &[Diagnostic],
-        summary: &Summary,
-    ) -> std::io::Result<()> {
+    /// Per (code, rule id): how many findings, and how many of them are fixable; most
+    /// findings first.
+    fn statistics_rows<'d>(&self, diagnostics: &'d [Diagnostic]) -> Vec<StatisticsRow<'d>> {
         let mut counts: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
         for diagnostic in diagnostics {
             let entry = counts
@@ -349,7 +356,29 @@ impl Printer<'_> {
         }
         let mut rows: Vec<_> = counts.into_iter().collect();
         rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
-        for ((code, rule), (count, fixable)) in rows {
+        rows.into_iter()
+            .map(|((code, rule), (count, fixable))| StatisticsRow {
+                code,
+                rule,
+                count,
+                fixable,
+            })
+            .collect()
+    }
+
+    fn statistics(
+        &self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+        summary: &Summary,
+    ) -> std::io::Result<()> {
+        for row in self.statistics_rows(diagnostics) {
+            let StatisticsRow {
+                code,
+                rule,
+                count,
+                fixable,
+            } = row;
             let marker = if fixable > 0 { "[*]" } else { "[ ]" };
             writeln!(out, "{count:>5}\t{code}\t{marker} {}", escape(rule))?;
         }
@@ -358,6 +387,31 @@ impl Printer<'_> {
             writeln!(out, "{}", summary_line(&totals, diagnostics, summary))?;
         }
         Ok(())
+    }
+
+    /// `--statistics` as JSON: ruff's fields (`code`, `name`, `count`, `fixable`,
+    /// `fixable_count`; the name is the rule id) plus `rule`, as the findings carry it.
+    fn json_statistics(
+        &self,
+        out: &mut dyn Write,
+        diagnostics: &[Diagnostic],
+    ) -> std::io::Result<()> {
+        let rows: Vec<Value> = self
+            .statistics_rows(diagnostics)
+            .into_iter()
+            .map(|row| {
+                json!({
+                    "code": row.code,
+                    "name": row.rule,
+                    "rule": row.rule,
+                    "count": row.count,
+                    "fixable": row.fixable > 0,
+                    "fixable_count": row.fixable,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        writeln!(out)
     }
 
     fn sarif(&self, out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {

@@ -314,6 +314,60 @@ fn concise_statistics_still_tell_fixable_rules_from_the_others() {
 }
 
 #[test]
+fn json_statistics_are_a_json_array_per_rule() {
+    let repo = Repo::std();
+    repo.write(
+        "a.py",
+        lines(&[
+            WS_IMPORT,
+            "from netra.ws.manager import WebSocketManager as W2",
+            "import pkg.old_utils",
+        ]),
+    );
+    let out = repo.run(&["check", "--statistics", "--output-format", "json", "a.py"]);
+    out.assert_code(1);
+    let rows: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+    let rows: Vec<(String, String, u64, bool)> = rows
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|row| {
+            (
+                row["code"].as_str().unwrap().to_string(),
+                row["rule"].as_str().unwrap().to_string(),
+                row["count"].as_u64().unwrap(),
+                row["fixable"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("CAN001".into(), "ws-manager".into(), 2, true),
+            ("CAN001".into(), "old-utils".into(), 1, true),
+        ],
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn statistics_in_a_format_without_them_is_a_usage_error() {
+    let repo = Repo::std();
+    repo.write("a.py", lines(&[WS_IMPORT]));
+    for format in ["github", "sarif"] {
+        let out = repo.run(&["check", "--statistics", "--output-format", format, "a.py"]);
+        out.assert_code(2);
+        assert_eq!(out.stdout, "", "{format}");
+        assert!(
+            out.stderr.contains("--statistics") && out.stderr.contains(format),
+            "{format}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
 fn concise_lines_are_the_human_headers_without_the_fixes() {
     let repo = Repo::std();
     repo.write(
