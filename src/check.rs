@@ -668,13 +668,18 @@ impl FixRun<'_> {
             }
         }
         match crate::writer::write_atomically(&self.project.ws.root, &absolute, &to_write) {
-            Ok(()) => summary.fixed += count,
+            Ok(()) => {
+                summary.fixed += count;
+                summary.written.push(input.path.clone());
+            }
             Err(crate::writer::WriteError::Refused(reason)) => {
                 console::eprint_line(&format!("canon: {}", crate::output::escape(&reason)));
                 summary.refused.push(input.path.clone());
                 return Ok((outcome.diagnostics, false));
             }
-            Err(crate::writer::WriteError::Failed(reason)) => return Err(reason),
+            Err(crate::writer::WriteError::Failed(reason)) => {
+                return Err(failed_write_message(&reason, &summary.written))
+            }
         }
         if self.from_git {
             // The index (or commit) still holds the violations until the fix is staged.
@@ -708,6 +713,22 @@ impl FixRun<'_> {
 }
 
 /// True when two texts are equal once CRLF line endings are read as LF.
+/// The one line for a write that failed during `--fix`, naming the files already
+/// written (their fixes stay: each was written whole, atomically).
+fn failed_write_message(reason: &str, written: &[String]) -> String {
+    if written.is_empty() {
+        return format!("{reason}; no file was changed");
+    }
+    let names: Vec<String> = written
+        .iter()
+        .map(|path| crate::output::escape(path).into_owned())
+        .collect();
+    format!(
+        "{reason}; fixed before it and written: {}",
+        names.join(", ")
+    )
+}
+
 fn same_but_line_endings(a: &[u8], b: &[u8]) -> bool {
     let normal = |bytes: &[u8]| -> Vec<u8> {
         let mut result = Vec::with_capacity(bytes.len());

@@ -89,6 +89,8 @@ pub struct Summary {
     pub held_back: Vec<String>,
     /// Files whose fixes were refused because the result would be unsafe to write.
     pub refused: Vec<String>,
+    /// Files written with their fixes so far (named if a later write fails).
+    pub written: Vec<String>,
 }
 
 /// What the closing summary line counts.

@@ -108,3 +108,50 @@ fn an_unwritable_stderr_leaves_the_exit_status_alone() {
     out.assert_code(1);
     assert!(out.stdout.starts_with("q.py:1:"), "{}", out.stdout);
 }
+
+/// Makes `dir` refuse new files: read-only for a user, immutable (`chattr +i`) for
+/// root, whom permissions do not stop. False where neither is possible.
+#[cfg(unix)]
+fn lock_directory(dir: &std::path::Path, locked: bool) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.starts_with(b"0"));
+    if root {
+        let flag = if locked { "+i" } else { "-i" };
+        return std::process::Command::new("chattr")
+            .arg(flag)
+            .arg(dir)
+            .status()
+            .is_ok_and(|status| status.success());
+    }
+    let mode = if locked { 0o555 } else { 0o755 };
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).is_ok()
+}
+
+/// A write that fails during `--fix` is exit status 2 and one line that names the
+/// file and the files already written (each whole: they stay fixed).
+#[cfg(unix)]
+#[test]
+fn a_failed_write_during_fix_names_the_files_already_fixed() {
+    let repo = Repo::std();
+    repo.write("a/first.py", OLD_IMPORT);
+    repo.write("b/second.py", OLD_IMPORT);
+    let locked = repo.path("b");
+    if !lock_directory(&locked, true) {
+        eprintln!("skipped: this file system cannot make a directory refuse new files");
+        return;
+    }
+    let out = repo.canon(&["check", "--fix", "a", "b"]).run();
+    lock_directory(&locked, false);
+    out.assert_code(2);
+    let line = out.one_error_line();
+    assert!(line.contains("second.py"), "{line}");
+    assert!(
+        line.ends_with("fixed before it and written: a/first.py"),
+        "{line}"
+    );
+    assert_eq!(repo.read_string("a/first.py"), NEW_IMPORT);
+    assert_eq!(repo.read_string("b/second.py"), OLD_IMPORT);
+}
