@@ -113,16 +113,6 @@ struct Handling<'a> {
 }
 
 pub fn run(config: Option<&Path>, args: &CheckArgs) -> Result<i32, String> {
-    if args.statistics && matches!(args.output_format, Format::Github | Format::Sarif) {
-        return Err(format!(
-            "--statistics has no {} form; use --output-format human, concise or json",
-            if args.output_format == Format::Github {
-                "github"
-            } else {
-                "sarif"
-            }
-        ));
-    }
     let project = Project::open(config)?;
     let selection = Selection {
         select: args.select.clone(),
