@@ -702,7 +702,6 @@ impl FixRun<'_> {
     }
 }
 
-/// True when two texts are equal once CRLF line endings are read as LF.
 /// The one line for a write that failed during `--fix`, naming the files already
 /// written (their fixes stay: each was written whole, atomically).
 fn failed_write_message(reason: &str, written: &[String]) -> String {
@@ -719,6 +718,7 @@ fn failed_write_message(reason: &str, written: &[String]) -> String {
     )
 }
 
+/// True when two texts are equal once CRLF line endings are read as LF.
 fn same_but_line_endings(a: &[u8], b: &[u8]) -> bool {
     let normal = |bytes: &[u8]| -> Vec<u8> {
         let mut result = Vec::with_capacity(bytes.len());

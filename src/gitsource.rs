@@ -1263,12 +1263,12 @@ fn plain_relative(root: &Path, absolute: &Path) -> Option<String> {
     (!relative.is_empty()).then_some(relative)
 }
 
-/// The whole of the file at `path`, read with one `read` of the size `fstat` gives
-/// (and more only while the file turns out longer or the reads come short), without
-/// `std::fs::read`'s last `read` that only confirms the end: a walk of thousands of
-/// files saves a system call each. A file that grows between the `fstat` and the
-/// read is taken as far as it was (a snapshot), and one whose size the file system
-/// does not tell (0: `/proc`, some FUSE files) is read to its end.
+/// The whole of the file at `path`, read up to the size `fstat` gives (one `read`,
+/// more only if reads come short), without `std::fs::read`'s last `read` that only
+/// confirms the end: a walk of thousands of files saves a system call each. A file
+/// that grows between the `fstat` and the read is taken at the size it had (a
+/// snapshot), one that shrinks as far as it goes, and one whose size the file system
+/// does not tell (0: empty files, `/proc`, some FUSE files) is read to its end.
 pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
