@@ -346,26 +346,22 @@ impl Printer<'_> {
     /// Per (code, rule id): how many findings, and how many of them are fixable; most
     /// findings first.
     fn statistics_rows<'d>(&self, diagnostics: &'d [Diagnostic]) -> Vec<StatisticsRow<'d>> {
-        let mut counts: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+        let mut counts: BTreeMap<(&str, &str), StatisticsRow> = BTreeMap::new();
         for diagnostic in diagnostics {
-            let entry = counts
-                .entry((diagnostic.code, diagnostic.rule.as_str()))
-                .or_default();
-            entry.0 += 1;
-            if diagnostic.fixable(self.unsafe_fixes) {
-                entry.1 += 1;
-            }
-        }
-        let mut rows: Vec<_> = counts.into_iter().collect();
-        rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
-        rows.into_iter()
-            .map(|((code, rule), (count, fixable))| StatisticsRow {
+            let (code, rule) = (diagnostic.code, diagnostic.rule.as_str());
+            let row = counts.entry((code, rule)).or_insert(StatisticsRow {
                 code,
                 rule,
-                count,
-                fixable,
-            })
-            .collect()
+                count: 0,
+                fixable: 0,
+            });
+            row.count += 1;
+            row.fixable += usize::from(diagnostic.fixable(self.unsafe_fixes));
+        }
+        // The map gives (code, rule) order; the most findings go first.
+        let mut rows: Vec<StatisticsRow> = counts.into_values().collect();
+        rows.sort_by_key(|row| std::cmp::Reverse(row.count));
+        rows
     }
 
     fn statistics(
@@ -375,14 +371,9 @@ impl Printer<'_> {
         summary: &Summary,
     ) -> std::io::Result<()> {
         for row in self.statistics_rows(diagnostics) {
-            let StatisticsRow {
-                code,
-                rule,
-                count,
-                fixable,
-            } = row;
-            let marker = if fixable > 0 { "[*]" } else { "[ ]" };
-            writeln!(out, "{count:>5}\t{code}\t{marker} {}", escape(rule))?;
+            let marker = if row.fixable > 0 { "[*]" } else { "[ ]" };
+            let (count, code) = (row.count, row.code);
+            writeln!(out, "{count:>5}\t{code}\t{marker} {}", escape(row.rule))?;
         }
         if !self.quiet {
             let totals = Totals::of_all(diagnostics, self.unsafe_fixes);
