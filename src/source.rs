@@ -336,8 +336,13 @@ fn codec_for(name: &str) -> Option<&'static encoding_rs::Encoding> {
     (!unsupported).then_some(codec)
 }
 
+/// Python's names of UTF-8 (declared names have `_` as `-`), `utf-8-sig` among them:
+/// bytes that are not UTF-8 under such a declaration are simply not valid UTF-8.
 fn is_utf8_name(name: &str) -> bool {
-    matches!(name, "utf-8" | "utf8" | "utf_8" | "u8")
+    matches!(
+        name,
+        "utf-8" | "utf8" | "u8" | "utf" | "cp65001" | "utf-8-sig"
+    )
 }
 
 /// The PEP 263 encoding declared in the first two lines (the second only below a
@@ -906,6 +911,8 @@ mod tests {
         assert!(cut.decode_problem.unwrap().contains("`shift-jis`"));
         let ascii = SourceText::decode(b"# coding: ascii\ns = '\xe9'\n");
         assert!(ascii.decode_problem.unwrap().contains("not valid `ascii`"));
+        let sig = SourceText::decode(b"# coding: utf_8_sig\ns = '\xe9'\n");
+        assert!(sig.decode_problem.unwrap().contains("not valid UTF-8"));
         let unknown = SourceText::decode(b"# coding: klingon\ns = '\xe9'\n");
         assert!(unknown.decode_problem.unwrap().contains("not supported"));
         // Below a line of code, a second-line declaration is not one.
