@@ -117,7 +117,7 @@ fn lock_directory(dir: &std::path::Path, locked: bool) -> bool {
     let root = std::process::Command::new("id")
         .arg("-u")
         .output()
-        .is_ok_and(|out| out.stdout.starts_with(b"0"));
+        .is_ok_and(|out| out.stdout.trim_ascii() == b"0");
     if root {
         let flag = if locked { "+i" } else { "-i" };
         return std::process::Command::new("chattr")
